@@ -1,0 +1,1 @@
+"""DeployLab's terminal app: the Textual UI and the `deploylab` command line."""

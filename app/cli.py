@@ -1,0 +1,126 @@
+"""The `deploylab` command line: the course, `simulate`, `grade`, `check` and `progress`.
+
+Errors are one sentence on stderr and exit 2. `simulate` never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+STRATEGY_NAMES = ("recreate", "in-place", "blue-green", "in-server", "canary")
+FAULT_NAMES = ("none", "bad-build", "slow-start", "traffic-spike")
+MAX_SERVERS = 5000
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is the one sentence the user sees."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage and a second line
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="deploylab",
+        description="DeployLab (배포 실습실): learn how code reaches servers, in your terminal.",
+        epilog="Without a command, deploylab opens the course.",
+    )
+    parser.add_argument("--lang", choices=("ko", "en"), help="course language (default: from the locale)")
+    parser.add_argument("--lesson", metavar="ID", help="open a section directly, e.g. 5.1.2")
+    parser.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-light")
+    parser.add_argument("--present", action="store_true", help="classroom layout for a projector")
+    parser.add_argument("--profile", metavar="NAME", default="default",
+                        help="keep this learner's progress apart (default: default)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    sim = sub.add_parser("simulate", help="run one deployment headless and print its summary",
+                         description="Run one deployment headless and print what happened.")
+    sim.add_argument("--strategy", choices=STRATEGY_NAMES, default="in-place")
+    sim.add_argument("--servers", type=_positive_int, default=4, help="fleet size (default 4)")
+    sim.add_argument("--batch", type=_positive_int, default=None,
+                     help="in-place batch size (default: half the fleet, the book's 2 of 4)")
+    sim.add_argument("--rps", type=_positive_float, default=10.0, help="requests per second (10)")
+    sim.add_argument("--seed", type=_int, default=1, help="random seed (same seed, same run)")
+    sim.add_argument("--fault", choices=FAULT_NAMES, default="none")
+    sim.add_argument("--from", dest="from_version", default="v101", metavar="VERSION")
+    sim.add_argument("--to", dest="to_version", default="v102", metavar="VERSION")
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
+    return parser
+
+
+def _run_simulate(args: argparse.Namespace) -> int:
+    if args.servers > MAX_SERVERS:
+        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} this simulator runs")
+    batch = args.batch if args.batch is not None else max(1, args.servers // 2)
+    if batch > args.servers:
+        raise UsageError(f"--batch {batch} is larger than the fleet of {args.servers} servers")
+    if args.from_version == args.to_version:
+        raise UsageError(f"--from and --to are both {args.from_version}; nothing to deploy")
+    for flag, version in (("--from", args.from_version), ("--to", args.to_version)):
+        if not version or any(c.isspace() for c in version):
+            raise UsageError(f"{flag} needs a version name without spaces, like v102")
+    from models.report import RunSpec, simulate
+
+    spec = RunSpec(strategy=args.strategy, servers=args.servers, batch=batch, rps=args.rps,
+                   seed=args.seed, fault=args.fault, from_version=args.from_version,
+                   to_version=args.to_version)
+    report = simulate(spec)
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        from app.summary import print_report
+
+        print_report(report, svg=args.svg)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "simulate":
+            return _run_simulate(args)
+        build_parser().print_help()
+        return 0
+    except UsageError as err:
+        print(f"deploylab: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The practice language's operations as data: one `Action` per command, and what it returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .messages import Msg
+
+# command -> the argument names it takes, in order (the contract from DESIGN.md).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "launch": ("group", "count", "version"),
+    "deploy": ("target", "version"),
+    "register": ("target",),
+    "deregister": ("target",),
+    "terminate": ("target",),
+    "start": ("slot", "version"),
+    "stop": ("slot",),
+    "switch": ("host", "port"),
+    "health": ("target",),
+    "wait": ("what",),
+    "status": (),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One command: `verb` and its arguments, and the attempt line it came from (if any)."""
+
+    verb: str
+    args: tuple[str, ...] = ()
+    line: int | None = None
+
+    def text(self) -> str:
+        return " ".join((self.verb, *self.args))
+
+    # Convenience constructors keep strategy scripts readable.
+    @staticmethod
+    def of(text: str, line: int | None = None) -> Action:
+        verb, *args = text.split()
+        return Action(verb.lower(), tuple(args), line)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What an action reported: ok or not, a one-line message, and any report lines."""
+
+    action: Action
+    ok: bool
+    message: Msg
+    lines: tuple[Msg, ...] = ()
+    started: float = 0.0
+    ended: float = 0.0

@@ -1,0 +1,116 @@
+"""Hosts, their app processes and (for in-server blue/green) nginx slots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# Process states.
+STARTING, RUNNING, STOPPED = "starting", "running", "stopped"
+# Host states.
+LAUNCHING, DEPLOYING, TERMINATED = "launching", "deploying", "terminated"
+
+SLOT_PORTS = (8081, 8082)
+
+
+class AppProcess:
+    """One running copy of the app at a version; counts requests in flight on it."""
+
+    __slots__ = ("version", "state", "good", "in_flight", "alive", "on_ok", "_idle_waiters")
+
+    def __init__(self, version: str, good: bool, on_ok: Callable[[str], None]):
+        self.version = version
+        self.state = STARTING
+        self.good = good  # a bad build answers everything with HTTP 500
+        self.in_flight = 0
+        self.alive = True
+        self.on_ok = on_ok
+        self._idle_waiters: list[Callable[[], None]] = []
+
+    @property
+    def answers(self) -> bool:
+        return self.alive and self.state == RUNNING
+
+    def complete(self, _event: object) -> None:
+        """A request finished on this process (a simpy callback)."""
+        if not self.alive:
+            return  # it already failed when the process stopped
+        self.in_flight -= 1
+        self.on_ok(self.version)
+        if self.in_flight == 0 and self._idle_waiters:
+            waiters, self._idle_waiters = self._idle_waiters, []
+            for wake in waiters:
+                wake()
+
+    def when_idle(self, wake: Callable[[], None]) -> None:
+        if self.in_flight == 0 or not self.alive:
+            wake()
+        else:
+            self._idle_waiters.append(wake)
+
+    def kill(self) -> int:
+        """Stop at once; returns how many in-flight requests were cut."""
+        cut = self.in_flight if self.alive else 0
+        self.alive = False
+        self.state = STOPPED
+        self.in_flight = 0
+        waiters, self._idle_waiters = self._idle_waiters, []
+        for wake in waiters:
+            wake()
+        return cut
+
+
+class Slot:
+    """A port on an in-server host where one app process may run (web-1:8081)."""
+
+    __slots__ = ("host", "port", "process", "served", "stopped_line", "checked")
+
+    def __init__(self, host: Instance, port: int):
+        self.host = host
+        self.port = port
+        self.process: AppProcess | None = None
+        self.served = 0
+        self.stopped_line: int | None = None
+        # The process a health check last found answering (a switch should follow one).
+        self.checked: AppProcess | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.host.name}:{self.port}"
+
+
+class Instance:
+    """A host (EC2 instance): lifecycle, its app process, or nginx and slots for in-server."""
+
+    __slots__ = ("name", "group", "state", "phase", "process", "slots", "live_port",
+                 "launched_at", "served", "stopped_line", "index", "checked")
+
+    def __init__(self, name: str, group: str, index: int, launched_at: float):
+        self.name = name
+        self.group = group
+        self.index = index
+        self.state = LAUNCHING
+        self.phase = ""
+        self.process: AppProcess | None = None
+        self.slots: dict[int, Slot] | None = None
+        self.live_port: int | None = None
+        self.launched_at = launched_at
+        self.served = 0
+        self.stopped_line: int | None = None
+        self.checked: AppProcess | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.state != TERMINATED
+
+    def serving_process(self) -> AppProcess | None:
+        """The process a request to this host reaches (through nginx for in-server hosts)."""
+        if self.state == TERMINATED:
+            return None
+        if self.slots is not None:
+            slot = self.slots.get(self.live_port) if self.live_port else None
+            return slot.process if slot else None
+        return self.process
+
+    def version(self) -> str | None:
+        proc = self.serving_process()
+        return proc.version if proc and proc.alive else None

@@ -1,0 +1,547 @@
+"""The simulation engine: one simpy Environment, seeded traffic, and the practice language's actions.
+
+A `Simulation` starts from a `Scenario`, runs `Action`s one at a time (the UI may also `advance`
+simulated time while an action runs) and hands out immutable `Frame`s. Same seed, same run.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Generator
+
+import simpy
+
+from .actions import Action, ActionResult
+from .cluster import (DEPLOYING, LAUNCHING, RUNNING, SLOT_PORTS, STARTING, STOPPED, TERMINATED,
+                      AppProcess, Instance, Slot)
+from .frames import Frame, NodeView
+from .loadbalancer import DRAINING, HEALTHY, UNUSED, LoadBalancer, probe
+from .messages import Msg
+from .metrics import Event, Metrics
+from .params import SimParams
+from .scenarios import IN_SERVER, Scenario
+
+# CodeDeploy's in-place hooks between BlockTraffic and AllowTraffic, with the param that times them.
+DEPLOY_HOOKS = (("ApplicationStop", "app_stop_s"), ("DownloadBundle", "download_s"),
+                ("BeforeInstall", None), ("Install", "install_s"), ("AfterInstall", None),
+                ("ApplicationStart", None), ("ValidateService", None))
+POLL_S = 1.0  # how often `wait healthy` / `wait drained` look
+SETTLE_S = 5.0  # after the last action, in-flight requests finish before the summary
+SPIKE_AFTER_S, SPIKE_FOR_S = 60.0, 60.0
+
+
+class ActionError(Exception):
+    """An action could not run as asked; carries the message for the learner."""
+
+    def __init__(self, msg: Msg):
+        super().__init__(msg.key)
+        self.msg = msg
+
+
+def _names(items) -> str:
+    names = [i.name for i in items]
+    return names[0] if len(names) == 1 else ", ".join(names)
+
+
+class Simulation:
+    """One deterministic run: the cluster, the load balancer, traffic, metrics and actions."""
+
+    def __init__(self, scenario: Scenario | None = None, params: SimParams | None = None,
+                 seed: int = 1):
+        self.scenario = scenario or Scenario()
+        self.params = params or SimParams()
+        self.seed = seed
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self._jitter_rng = random.Random(seed * 7919 + 17)
+        self.metrics = Metrics(self.params.bucket_s)
+        self.instances: dict[str, Instance] = {}
+        self._next_index: dict[str, int] = {g: 1 for g in self.scenario.groups}
+        self.lb = LoadBalancer(self.env, self.params,
+                               lambda: self._jitter_rng.uniform(0.5, 3.0),
+                               self._capacity_changed, self._log)
+        self.results: list[ActionResult] = []
+        self.current: Action | None = None
+        self._proc: simpy.Process | None = None
+        self._line: int | None = None
+        self._rate = self.params.rps
+        self._traffic_on = True
+        self._build_start_state()
+        self.env.process(self._arrivals())
+
+    # --- start state ---------------------------------------------------------------------
+    def _build_start_state(self) -> None:
+        sc = self.scenario
+        if sc.kind == IN_SERVER:
+            host = self._new_instance("web")
+            host.state = RUNNING
+            host.slots = {port: Slot(host, port) for port in SLOT_PORTS}
+            host.live_port = SLOT_PORTS[0]
+            proc = self._new_process(sc.version)
+            proc.state = RUNNING
+            host.slots[SLOT_PORTS[0]].process = proc
+            self.lb.register(host, None, initially_healthy=True)
+        else:
+            for _ in range(sc.servers):
+                inst = self._new_instance(sc.start_group)
+                inst.state = RUNNING
+                inst.process = self._new_process(sc.version)
+                inst.process.state = RUNNING
+                self.lb.register(inst, None, initially_healthy=True)
+        self.metrics.events.clear()  # the start state is not an event
+        self._capacity_changed()
+
+    def _new_instance(self, group: str) -> Instance:
+        index = self._next_index[group]
+        self._next_index[group] = index + 1
+        inst = Instance(f"{group}-{index}", group, index, self.env.now)
+        self.instances[inst.name] = inst
+        return inst
+
+    def _new_process(self, version: str) -> AppProcess:
+        metrics, env = self.metrics, self.env
+        return AppProcess(version, not self.params.is_bad(version),
+                          lambda v: metrics.succeeded(env.now, v))
+
+    # --- traffic (the hot path) ----------------------------------------------------------
+    def _arrivals(self) -> Generator:
+        env, metrics, lb = self.env, self.metrics, self.lb
+        expo = self.rng.expovariate
+        timeout = env.timeout
+        service_rate = 1.0 / self.params.service_mean_s
+        fail = metrics.fail
+        while True:
+            yield timeout(expo(self._rate))
+            if not self._traffic_on:
+                return
+            now = env.now
+            metrics.arrival(now)
+            target = lb.pick()
+            if target is None:
+                fail(now, "no_target", lb.last_removal_line)
+                continue
+            inst = target.instance
+            proc = inst.serving_process()
+            if proc is None or not proc.answers:
+                fail(now, "down", inst.stopped_line)
+                continue
+            if not proc.good:
+                fail(now, "http_500", target.registered_line)
+                continue
+            proc.in_flight += 1
+            inst.served += 1
+            if inst.slots is not None:
+                inst.slots[inst.live_port].served += 1
+            timeout(expo(service_rate)).callbacks.append(proc.complete)
+
+    def _spike(self) -> Generator:
+        yield self.env.timeout(SPIKE_AFTER_S)
+        self._rate = self.params.rps * self.params.spike_factor
+        self._log("spike", "traffic", f"x{self.params.spike_factor:g}", None)
+        yield self.env.timeout(SPIKE_FOR_S)
+        self._rate = self.params.rps
+        self._log("spike_end", "traffic", "", None)
+
+    # --- bookkeeping ---------------------------------------------------------------------
+    def _log(self, kind: str, target: str, detail: str = "", line: int | None = None) -> None:
+        self.metrics.events.append(Event(self.env.now, kind, target, detail, line))
+
+    def _capacity_changed(self) -> None:
+        routable = self.lb.routable
+        working = 0
+        for t in routable:
+            proc = t.instance.serving_process()
+            if proc is not None and proc.answers and proc.good:
+                working += 1
+        alive = sum(1 for i in self.instances.values() if i.alive)
+        self.metrics.capacity(self.env.now, len(routable), working, alive)
+
+    def _kill(self, proc: AppProcess | None, holder: Instance | Slot, why: str) -> None:
+        """Stop a process now; in-flight requests on it fail, and the grader hears of it."""
+        if proc is None or not proc.alive:
+            return
+        host = holder.host if isinstance(holder, Slot) else holder
+        lb_state = self.lb.state_of(host.name)
+        if isinstance(holder, Slot):
+            if host.live_port == holder.port:
+                self._log("unsafe_stop", holder.name, "live", self._line)
+        elif lb_state not in (UNUSED,):
+            self._log("unsafe_stop", holder.name, "draining" if lb_state == DRAINING else "serving",
+                      self._line)
+        cut = proc.kill()
+        holder.stopped_line = self._line
+        if holder is not host:
+            host.stopped_line = self._line
+        self.metrics.fail(self.env.now, "cut", self._line, cut)
+        self._log(why, holder.name, f"cut={cut}" if cut else "", self._line)
+        self._capacity_changed()
+
+    def _boot_app(self, proc: AppProcess, name: str) -> Generator:
+        yield self.env.timeout(self.params.start_time(proc.version))
+        if proc.alive:
+            proc.state = RUNNING
+            self._log("ready", name, proc.version, None)
+            self._capacity_changed()
+
+    # --- the driver: one action at a time ------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    @property
+    def busy(self) -> bool:
+        return self._proc is not None and not self._proc.triggered
+
+    def begin(self, action: Action) -> None:
+        """Start an action; `advance` moves time while it runs, `busy` says whether it still does."""
+        if self.busy:
+            raise RuntimeError("an action is still running")
+        self.metrics.open_window(self.env.now)
+        if self.params.fault == "traffic-spike" and not self.results:
+            self.env.process(self._spike())
+        self.current = action
+        self._proc = self.env.process(self._execute(action))
+
+    def advance(self, dt: float) -> None:
+        self.env.run(until=self.env.now + dt)
+
+    def run_current(self) -> ActionResult:
+        """Run until the current action ends and return its result."""
+        if self._proc is None:
+            raise RuntimeError("no action")
+        if not self._proc.triggered:
+            self.env.run(until=self._proc)
+        return self.results[-1]
+
+    def run(self, action: Action) -> ActionResult:
+        self.begin(action)
+        return self.run_current()
+
+    def finish(self) -> None:
+        """End the deployment window; traffic stops and in-flight requests settle."""
+        self.metrics.close_window(self.env.now)
+        self._traffic_on = False
+        self.env.run(until=self.env.now + SETTLE_S)
+
+    def _execute(self, action: Action) -> Generator:
+        started = self.env.now
+        self._line = action.line
+        self._log("action", action.text(), "", action.line)
+        handler = getattr(self, f"_do_{action.verb}")
+        try:
+            msg, lines = yield from handler(*action.args)
+            ok = True
+        except ActionError as err:
+            msg, lines, ok = err.msg, (), False
+            self._log("error", action.text(), msg.key, action.line)
+        result = ActionResult(action, ok, msg, tuple(lines), started, self.env.now)
+        self.results.append(result)
+        self.current = None
+        return result
+
+    # --- name resolution -----------------------------------------------------------------
+    def hosts(self, name: str) -> list[Instance]:
+        """Instances a target or group name means now (a group: its members still alive)."""
+        if name in self.instances:
+            return [self.instances[name]]
+        if name in self.scenario.groups:
+            members = [i for i in self.instances.values() if i.group == name and i.alive]
+            if not members:
+                raise ActionError(Msg.of("empty_group", name=name))
+            return members
+        raise ActionError(Msg.of("no_such_target", name=name))
+
+    def slot(self, name: str) -> Slot:
+        host_name, _, port = name.partition(":")
+        host = self.instances.get(host_name)
+        if host is None or host.slots is None:
+            raise ActionError(Msg.of("no_slots", name=host_name))
+        if not port.isdigit() or int(port) not in host.slots:
+            raise ActionError(Msg.of("no_such_target", name=name))
+        if host.state == TERMINATED:
+            raise ActionError(Msg.of("not_running", name=host.name, state=host.state))
+        return host.slots[int(port)]
+
+    def _running_hosts(self, name: str, *, app: bool = True) -> list[Instance]:
+        hosts = self.hosts(name)
+        for h in hosts:
+            if h.state not in (RUNNING,):
+                raise ActionError(Msg.of("not_running", name=h.name, state=h.state))
+            if app and h.slots is not None:
+                raise ActionError(Msg.of("host_has_slots", name=h.name))
+        return hosts
+
+    # --- actions (each a generator returning (Msg, report lines)) ------------------------
+    def _do_launch(self, group: str, count: str, version: str) -> Generator:
+        if group not in self.scenario.groups:
+            raise ActionError(Msg.of("no_such_target", name=group))
+        hosts = [self._new_instance(group) for _ in range(int(count))]
+        for h in hosts:
+            self._log("launch", h.name, version, self._line)
+        self._capacity_changed()
+        yield self.env.all_of([self.env.process(self._boot(h, version)) for h in hosts])
+        return Msg.of("launched", names=_names(hosts), version=version), ()
+
+    def _boot(self, host: Instance, version: str) -> Generator:
+        yield self.env.timeout(self.params.boot_s)
+        if host.state == TERMINATED:
+            return
+        host.state = RUNNING
+        host.process = self._new_process(version)
+        self._log("running", host.name, version, self._line)
+        # The app baked into the image starts on its own; launch does not wait for it.
+        self.env.process(self._boot_app(host.process, host.name))
+
+    def _do_deploy(self, target: str, version: str) -> Generator:
+        hosts = self._running_hosts(target)
+        runs = [self.env.process(self._deploy_one(h, version)) for h in hosts]
+        yield self.env.all_of(runs)
+        failed = [(h, r.value) for h, r in zip(hosts, runs, strict=True) if r.value]
+        if failed:
+            host, reason = failed[0]
+            raise ActionError(Msg.of("validate_failed", name=host.name, reason=reason))
+        return Msg.of("deployed", names=_names(hosts), version=version), ()
+
+    def _deploy_one(self, host: Instance, version: str) -> Generator:
+        """CodeDeploy's hooks on one host; returns "" on success or why ValidateService failed."""
+        host.state = DEPLOYING
+        for hook, timing in DEPLOY_HOOKS:
+            host.phase = hook
+            self._log("hook", host.name, hook, self._line)
+            if hook == "ApplicationStop":
+                self._kill(host.process, host, "stop")
+            elif hook == "ApplicationStart":
+                host.process = self._new_process(version)
+                yield from self._boot_app(host.process, host.name)
+            elif hook == "ValidateService":
+                passed, why = yield from self._probe_until_up(host)
+                host.state, host.phase = RUNNING, ""
+                self._capacity_changed()
+                if not passed:
+                    self._log("validate_failed", host.name, why, self._line)
+                    return f"HTTP {why}" if why.isdigit() else why
+                return ""
+            if timing:
+                yield self.env.timeout(getattr(self.params, timing))
+        return ""
+
+    def _probe_until_up(self, holder: Instance | Slot) -> Generator:
+        """Probe like ValidateService / the nginx recipe: up to `probe_tries`, `probe_every_s` apart."""
+        passed, why = False, "down"
+        for attempt in range(self.params.probe_tries):
+            passed, why = self._probe(holder)
+            if passed or why == "500":
+                break
+            if attempt + 1 < self.params.probe_tries:
+                yield self.env.timeout(self.params.probe_every_s)
+        return passed, why
+
+    def _probe(self, holder: Instance | Slot) -> tuple[bool, str]:
+        if isinstance(holder, Slot):
+            proc = holder.process
+            if proc is None or not proc.alive:
+                return False, "down"
+            if proc.state != RUNNING:
+                return False, "starting"
+            return (True, "200") if proc.good else (False, "500")
+        return probe(holder)
+
+    def _do_register(self, target: str) -> Generator:
+        hosts = self.hosts(target)
+        for h in hosts:
+            if h.state == TERMINATED:
+                raise ActionError(Msg.of("not_running", name=h.name, state=h.state))
+        done = [h for h in hosts if self.lb.register(h, self._line)]
+        if not done:
+            raise ActionError(Msg.of("already_registered", name=_names(hosts)))
+        yield self.env.timeout(0)
+        return Msg.of("registered", names=_names(done)), ()
+
+    def _do_deregister(self, target: str) -> Generator:
+        hosts = self.hosts(target)
+        done = [h for h in hosts if self.lb.deregister(h.name, self._line)]
+        if not done:
+            raise ActionError(Msg.of("not_registered", name=_names(hosts)))
+        yield self.env.timeout(0)
+        return Msg.of("deregistered", names=_names(done)), ()
+
+    def _do_terminate(self, target: str) -> Generator:
+        hosts = [h for h in self.hosts(target) if h.alive]
+        if not hosts:
+            raise ActionError(Msg.of("not_running", name=target, state=TERMINATED))
+        for h in hosts:
+            if h.slots is not None:
+                for slot in h.slots.values():
+                    self._kill(slot.process, slot, "stop")
+            self._kill(h.process, h, "stop")
+            h.state, h.phase = TERMINATED, ""
+            self._log("terminate", h.name, "", self._line)
+        self._capacity_changed()
+        yield self.env.timeout(0)
+        return Msg.of("terminated", names=_names(hosts)), ()
+
+    def _do_start(self, slot_name: str, version: str) -> Generator:
+        slot = self.slot(slot_name)
+        if slot.process is not None and slot.process.alive:
+            raise ActionError(Msg.of("slot_busy", slot=slot.name, version=slot.process.version))
+        slot.process = self._new_process(version)
+        self._log("start", slot.name, version, self._line)
+        # Like `nohup app &`: start returns at once; the process answers once it has booted.
+        self.env.process(self._boot_app(slot.process, slot.name))
+        yield self.env.timeout(0)
+        return Msg.of("started", slot=slot.name, version=version), ()
+
+    def _do_stop(self, slot_name: str) -> Generator:
+        slot = self.slot(slot_name)
+        if slot.process is None or not slot.process.alive:
+            raise ActionError(Msg.of("nothing_running", slot=slot.name))
+        self._kill(slot.process, slot, "stop")
+        yield self.env.timeout(self.params.app_stop_s)
+        return Msg.of("stopped", slot=slot.name), ()
+
+    def _do_switch(self, host_name: str, port: str) -> Generator:
+        slot = self.slot(f"{host_name}:{port}")
+        host = slot.host
+        if host.live_port == slot.port:
+            raise ActionError(Msg.of("already_live", host=host.name, port=port))
+        # nginx accepts any upstream; note whether this one was checked first (the grader asks).
+        if slot.process is None or not slot.process.alive:
+            detail = "empty"
+        elif slot.checked is slot.process:
+            detail = "checked"
+        else:
+            detail = "unchecked"
+        yield self.env.timeout(self.params.reload_s)
+        host.live_port = slot.port
+        if detail == "empty":
+            host.stopped_line = self._line
+        self._log("switch", slot.name, detail, self._line)
+        self._capacity_changed()
+        return Msg.of("switched", host=host.name, port=port), ()
+
+    def _health_lines(self, holders) -> list[str]:
+        lines = []
+        for holder in holders:
+            passed, why = self._probe(holder)
+            proc = holder.process if isinstance(holder, Slot) else holder.serving_process()
+            version = proc.version if proc else "-"
+            if passed:
+                probe_msg = Msg.of("probe_ok", version=version)
+            elif why == "500":
+                probe_msg = Msg.of("probe_500", version=version)
+            elif why == "starting":
+                probe_msg = Msg.of("probe_starting", version=version)
+            else:
+                probe_msg = Msg.of("probe_down")
+            host = holder.host if isinstance(holder, Slot) else holder
+            lb = "-" if isinstance(holder, Slot) else self.lb.state_of(host.name)
+            lines.append(Msg.of("health_line", name=holder.name, probe=probe_msg, lb=lb))
+            if passed:
+                holder.checked = proc
+            self._log("health", holder.name, why, self._line)
+        return lines
+
+    def _holders(self, name: str) -> list[Instance | Slot]:
+        return [self.slot(name)] if ":" in name else self.hosts(name)
+
+    def _do_health(self, target: str) -> Generator:
+        lines = self._health_lines(self._holders(target))
+        yield self.env.timeout(0)
+        return Msg.of("ok"), tuple(lines)
+
+    def _do_wait(self, what: str, target: str | None = None) -> Generator:
+        if target is None:
+            seconds = float(what)
+            yield self.env.timeout(seconds)
+            return Msg.of("waited", seconds=f"{seconds:g}"), ()
+        holders = self._holders(target)
+        if what == "healthy":
+            deadline = self.params.wait_healthy_deadline_s
+            ready = self._all_healthy
+            ok_key, late_key = "now_healthy", "not_healthy_in_time"
+        else:
+            deadline = self.params.deregistration_delay_s + 10 * POLL_S
+            ready = self._all_drained
+            ok_key, late_key = "now_drained", "not_drained_in_time"
+        end = self.env.now + deadline
+        while not ready(holders):
+            if self.env.now >= end:
+                raise ActionError(Msg.of(late_key, names=_names(holders), seconds=f"{deadline:g}"))
+            yield self.env.timeout(POLL_S)
+        if what == "healthy":
+            self._health_lines(holders)  # a passing check is what a later switch relies on
+        return Msg.of(ok_key, names=_names(holders)), ()
+
+    def _all_healthy(self, holders) -> bool:
+        for h in holders:
+            if isinstance(h, Instance) and h.name in self.lb.targets:
+                if self.lb.targets[h.name].state != HEALTHY:
+                    return False
+            elif not self._probe(h)[0]:
+                return False
+        return True
+
+    def _all_drained(self, holders) -> bool:
+        return not any(isinstance(h, Instance) and self.lb.state_of(h.name) == DRAINING
+                       for h in holders)
+
+    def _do_status(self) -> Generator:
+        lines = []
+        for node in self.frame().nodes:
+            if node.state == TERMINATED:
+                continue
+            if node.kind == "slot":
+                live = Msg.of("live_mark") if node.live else ""
+                lines.append(Msg.of("status_slot", name=node.name, state=node.state,
+                                    version=node.version or "-", live=live,
+                                    in_flight=node.in_flight))
+            else:
+                lines.append(Msg.of("status_line", name=node.name, state=node.state,
+                                    version=node.version or "-", lb=node.lb,
+                                    in_flight=node.in_flight))
+        m = self.metrics
+        lines.append(Msg.of("status_counts", t=f"{self.env.now:.0f}", requests=m.requests,
+                            ok=m.ok, failed=m.failed, serving=m.serving))
+        yield self.env.timeout(0)
+        return Msg.of("ok"), tuple(lines)
+
+    # --- what the UI and the reports read ------------------------------------------------
+    def frame(self, recent: int = 8) -> Frame:
+        nodes: list[NodeView] = []
+        lb = self.lb
+        for inst in self.instances.values():
+            proc = inst.serving_process()
+            nodes.append(NodeView(
+                name=inst.name, kind="host", group=inst.group, state=inst.state,
+                phase=inst.phase, version=inst.version(),
+                in_flight=proc.in_flight if proc and proc.alive else 0,
+                lb=lb.state_of(inst.name), served=inst.served,
+                good=proc.good if proc else True))
+            if inst.slots is not None:
+                for slot in inst.slots.values():
+                    sp = slot.process
+                    alive = sp is not None and sp.alive
+                    nodes.append(NodeView(
+                        name=slot.name, kind="slot", group=inst.group,
+                        state=sp.state if alive else "empty", phase="",
+                        version=sp.version if alive else None,
+                        in_flight=sp.in_flight if alive else 0, lb="", served=slot.served,
+                        live=inst.live_port == slot.port, good=sp.good if alive else True))
+        m = self.metrics
+        return Frame(t=self.env.now, nodes=tuple(nodes), requests=m.requests, ok=m.ok,
+                     failed=m.failed, serving=m.serving, instances=m.instances,
+                     fail_open=lb.fail_open,
+                     action=self.current.text() if self.current else "",
+                     ok_by_version=tuple(sorted(m.ok_by_version.items())),
+                     recent=tuple(m.events[-recent:]))
+
+    def final_versions(self) -> dict[str, int]:
+        versions: dict[str, int] = {}
+        for target in self.lb.routable:
+            version = target.instance.version()
+            if version:
+                versions[version] = versions.get(version, 0) + 1
+        return dict(sorted(versions.items()))
+
+
+__all__ = ["Simulation", "ActionError", "DEPLOY_HOOKS", "LAUNCHING", "STARTING", "STOPPED"]

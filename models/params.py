@@ -1,0 +1,54 @@
+"""Timing and fault parameters of a simulation; defaults are the real AWS/nginx defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+FAULTS = ("none", "bad-build", "slow-start", "traffic-spike")
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """An ALB target group's health check (AWS defaults)."""
+
+    interval_s: float = 30.0
+    timeout_s: float = 5.0
+    healthy_threshold: int = 5
+    unhealthy_threshold: int = 2
+
+
+@dataclass(frozen=True)
+class SimParams:
+    """Everything that shapes a run besides the actions: traffic, timings, faults."""
+
+    rps: float = 10.0
+    service_mean_s: float = 0.25
+    health: HealthCheck = field(default_factory=HealthCheck)
+    deregistration_delay_s: float = 300.0
+    boot_s: float = 40.0
+    app_stop_s: float = 2.0
+    download_s: float = 5.0
+    install_s: float = 10.0
+    app_start_s: float = 10.0
+    slow_start_s: float = 150.0
+    reload_s: float = 0.5
+    # ValidateService and the nginx recipe probe a fresh process this often, this many times.
+    probe_every_s: float = 10.0
+    probe_tries: int = 10
+    wait_healthy_deadline_s: float = 600.0
+    fault: str = "none"
+    # The version a fault applies to (the new build).
+    faulty_version: str = "v102"
+    spike_factor: float = 3.0
+    bucket_s: float = 5.0
+
+    def with_(self, **changes) -> SimParams:
+        return replace(self, **changes)
+
+    def start_time(self, version: str) -> float:
+        if self.fault == "slow-start" and version == self.faulty_version:
+            return self.slow_start_s
+        return self.app_start_s
+
+    def is_bad(self, version: str) -> bool:
+        return self.fault == "bad-build" and version == self.faulty_version

@@ -1,0 +1,77 @@
+"""One headless deployment run and its report (the `deploylab simulate` JSON object)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .engine import Simulation
+from .params import SimParams
+from .scenarios import Scenario
+from .strategies import STRATEGIES, run_script
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to simulate: a strategy on a fleet, with traffic, a seed and maybe a fault."""
+
+    strategy: str = "in-place"
+    servers: int = 4
+    batch: int = 2
+    rps: float = 10.0
+    seed: int = 1
+    fault: str = "none"
+    from_version: str = "v101"
+    to_version: str = "v102"
+
+
+@dataclass
+class RunReport:
+    """A finished run: the simulation itself and its outcome."""
+
+    spec: RunSpec
+    sim: Simulation
+    outcome: str
+
+    def summary(self) -> dict:
+        m = self.sim.metrics
+        duration = (m.window_end or 0.0) - (m.window_start or 0.0)
+        return {
+            "requests": m.requests,
+            "succeeded": m.ok,
+            "failed": m.failed,
+            "min_serving": m.min_serving if m.min_serving is not None else m.serving,
+            "max_instances": m.max_instances,
+            "downtime_s": round(m.downtime_s, 3),
+            "duration_s": round(duration, 3),
+            "instance_seconds": round(m.instance_seconds, 3),
+            "final_versions": self.sim.final_versions(),
+            "outcome": self.outcome,
+            "ok_by_version": dict(sorted(m.ok_by_version.items())),
+            "failures": [
+                {"cause": f.cause, "line": f.line, "count": f.count,
+                 "first_t": round(f.first_t, 3), "last_t": round(f.last_t, 3)}
+                for f in sorted(m.failures.values(), key=lambda f: f.first_t)
+            ],
+        }
+
+    def as_dict(self) -> dict:
+        m = self.sim.metrics
+        return {
+            "strategy": self.spec.strategy,
+            "params": asdict(self.spec),
+            "summary": self.summary(),
+            "events": [e.as_dict() for e in m.events],
+            "timeline": [b.as_dict() for b in m.buckets],
+        }
+
+
+def simulate(spec: RunSpec, params: SimParams | None = None) -> RunReport:
+    """Run one strategy headless from its start state to the end, deterministically."""
+    script, kind = STRATEGIES[spec.strategy]
+    scenario = Scenario(kind, spec.servers, spec.from_version, spec.to_version)
+    params = (params or SimParams()).with_(rps=spec.rps, fault=spec.fault,
+                                           faulty_version=spec.to_version)
+    sim = Simulation(scenario, params, spec.seed)
+    outcome = run_script(sim, script(scenario, spec.batch))
+    sim.finish()
+    return RunReport(spec, sim, outcome)

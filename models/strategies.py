@@ -1,0 +1,187 @@
+"""Deployment strategies as scripts of practice-language actions (generators that see results).
+
+Each script yields `Action`s, receives each `ActionResult`, and returns the outcome:
+"succeeded", "rolled_back" or "failed".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+
+from .actions import Action, ActionResult
+from .engine import Simulation
+from .scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
+
+Script = Generator[Action, ActionResult, str]
+
+SUCCEEDED, ROLLED_BACK, FAILED = "succeeded", "rolled_back", "failed"
+CANARY_WEIGHTS = (25, 50, 100)
+CANARY_PAUSE_S = 60.0
+
+
+def act(text: str) -> Action:
+    return Action.of(text)
+
+
+def recreate(sc: Scenario, batch: int = 0) -> Script:
+    """Downtime deployment: take every server out, deploy, put them back."""
+    yield act("deregister web")
+    yield act("wait drained web")
+    deployed = yield act(f"deploy web {sc.new_version}")
+    if not deployed.ok:
+        yield act(f"deploy web {sc.version}")
+        yield act("register web")
+        yield act("wait healthy web")
+        return ROLLED_BACK
+    yield act("register web")
+    healthy = yield act("wait healthy web")
+    return SUCCEEDED if healthy.ok else FAILED
+
+
+def in_place(sc: Scenario, batch: int = 2) -> Script:
+    """CodeDeploy in-place: batch by batch, BlockTraffic → hooks → AllowTraffic; roll back a failed batch."""
+    names = [f"web-{i}" for i in range(1, sc.servers + 1)]
+    for start in range(0, len(names), batch):
+        group = names[start:start + batch]
+        for name in group:
+            yield act(f"deregister {name}")
+        for name in group:
+            yield act(f"wait drained {name}")
+        ok = True
+        for name in group:
+            ok = (yield act(f"deploy {name} {sc.new_version}")).ok and ok
+        if ok:
+            for name in group:
+                yield act(f"register {name}")
+            for name in group:
+                ok = (yield act(f"wait healthy {name}")).ok and ok
+        if not ok:
+            # Rollback is a new deployment of the last good revision to the failed batch.
+            for name in group:
+                yield act(f"deregister {name}")
+            for name in group:
+                yield act(f"deploy {name} {sc.version}")
+            for name in group:
+                yield act(f"register {name}")
+            for name in group:
+                yield act(f"wait healthy {name}")
+            return ROLLED_BACK
+    return SUCCEEDED
+
+
+VALIDATE_TRIES = 30  # ValidateService on fresh hosts: 10 s apart, up to 5 minutes
+
+
+def validate(target: str, tries: int = VALIDATE_TRIES) -> Generator[Action, ActionResult, bool]:
+    """Probe until every host answers 200; an HTTP 500 fails at once (the app is up, and broken)."""
+    for attempt in range(tries):
+        report = yield act(f"health {target}")
+        answers = [line.render("en") for line in report.lines]
+        if report.ok and all(": HTTP 200" in a for a in answers):
+            return True
+        if any(": HTTP 500" in a for a in answers):
+            return False
+        if attempt + 1 < tries:
+            yield act("wait 10")
+    return False
+
+
+def blue_green(sc: Scenario, batch: int = 0) -> Script:
+    """Server-level blue/green: green as large as blue, checked, registered, then blue retired."""
+    yield act(f"launch green {sc.servers} {sc.new_version}")
+    checked = yield from validate("green")  # ValidateService before AllowTraffic
+    registered = checked
+    if checked:
+        yield act("register green")
+        checked = (yield act("wait healthy green")).ok
+    if not checked:
+        if registered:
+            yield act("deregister green")
+            yield act("wait drained green")
+        yield act("terminate green")
+        return ROLLED_BACK
+    yield act("deregister blue")
+    yield act("wait drained blue")
+    yield act("terminate blue")
+    return SUCCEEDED
+
+
+def in_server(sc: Scenario, batch: int = 0) -> Script:
+    """The nginx recipe: start on the idle slot, check it, switch with a graceful reload."""
+    yield act(f"start web-1:8082 {sc.new_version}")
+    yield act("wait 10")
+    for attempt in range(10):
+        report = yield act("health web-1:8082")
+        if report.ok and all("200" in line.render("en") for line in report.lines):
+            yield act("switch web-1 8082")
+            return SUCCEEDED
+        if attempt < 9:
+            yield act("wait 10")
+    yield act("stop web-1:8082")  # nginx untouched; v101 keeps serving
+    return ROLLED_BACK
+
+
+def canary(sc: Scenario, batch: int = 0) -> Script:
+    """Argo-style canary without a traffic router: weights become replica counts, rounded up."""
+    canaries = 0
+    for weight in CANARY_WEIGHTS:
+        want = math.ceil(sc.servers * weight / 100)
+        new = want - canaries
+        if new > 0:
+            first = canaries + 1
+            yield act(f"launch green {new} {sc.new_version}")
+            names = [f"green-{i}" for i in range(first, want + 1)]
+            healthy = True
+            for name in names:
+                healthy = (yield from validate(name)) and healthy
+            if healthy:
+                for name in names:
+                    yield act(f"register {name}")
+                for name in names:
+                    healthy = (yield act(f"wait healthy {name}")).ok and healthy
+            if not healthy:
+                return (yield from _abort_canary(sc, canaries))
+            retire = [f"blue-{i}" for i in range(first, want + 1)]
+            for name in retire:
+                yield act(f"deregister {name}")
+            for name in retire:
+                yield act(f"wait drained {name}")
+            for name in retire:
+                yield act(f"terminate {name}")
+            canaries = want
+        if weight < 100:
+            yield act(f"wait {CANARY_PAUSE_S:g}")
+    return SUCCEEDED
+
+
+def _abort_canary(sc: Scenario, retired: int) -> Script:
+    """Abort: stable back to full size first, then the canaries go."""
+    if retired:
+        yield act(f"launch blue {retired} {sc.version}")
+        yield act("register blue")
+        yield act("wait healthy blue")
+    yield act("deregister green")
+    yield act("wait drained green")
+    yield act("terminate green")
+    return ROLLED_BACK
+
+
+# name -> (script, the start state it needs)
+STRATEGIES: dict[str, tuple[Callable[..., Script], str]] = {
+    "recreate": (recreate, FLEET),
+    "in-place": (in_place, FLEET),
+    "blue-green": (blue_green, BLUEGREEN),
+    "in-server": (in_server, IN_SERVER),
+    "canary": (canary, BLUEGREEN),
+}
+
+
+def run_script(sim: Simulation, script: Script) -> str:
+    """Drive a script to its end on `sim`; returns the outcome."""
+    try:
+        action = next(script)
+        while True:
+            action = script.send(sim.run(action))
+    except StopIteration as stop:
+        return stop.value or SUCCEEDED

@@ -1,0 +1,1 @@
+"""DeployLab's tests."""
