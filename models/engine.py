@@ -203,14 +203,28 @@ class Simulation:
         self._proc = self.env.process(self._execute(action))
 
     def advance(self, dt: float) -> None:
-        self.env.run(until=self.env.now + dt)
+        """Let simulated time pass (actions keep running, traffic keeps flowing)."""
+        if dt > 0:
+            self.env.run(until=self.env.now + dt)
+
+    def step_until(self, end: float) -> None:
+        """Run until the current action ends or time would pass `end`, whichever is first.
+
+        Animation and replay both move through here, so they stop on exactly the same event.
+        """
+        env, proc = self.env, self._proc
+        while proc is not None and not proc.triggered:
+            if env.peek() > end:
+                if end > env.now:
+                    env.run(until=end)
+                return
+            env.step()
 
     def run_current(self) -> ActionResult:
         """Run until the current action ends and return its result."""
         if self._proc is None:
             raise RuntimeError("no action")
-        if not self._proc.triggered:
-            self.env.run(until=self._proc)
+        self.step_until(float("inf"))
         return self.results[-1]
 
     def run(self, action: Action) -> ActionResult:

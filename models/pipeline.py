@@ -1,0 +1,122 @@
+"""A CI/CD pipeline for lesson 5.1: commits flow source → build → test → artifact → staging →
+(approval) → production → monitor. Continuous delivery waits for a person at the approval gate;
+continuous deployment has no gate. A failing test stops that commit; a rejected or unanswered
+approval fails it. Deterministic from its seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import simpy
+
+DELIVERY, DEPLOYMENT = "delivery", "deployment"
+STAGES = ("source", "build", "test", "artifact", "staging", "approval", "production", "monitor")
+# Mean seconds each automatic stage takes.
+STAGE_S = {"source": 5.0, "build": 60.0, "test": 90.0, "artifact": 15.0, "staging": 45.0,
+           "production": 60.0, "monitor": 30.0}
+APPROVE, REJECT, NO_ANSWER = "approve", "reject", "none"
+# Stage states.
+WAITING, RUNNING, PASSED, FAILED, SKIPPED = "waiting", "running", "passed", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """One pipeline run: the mode, how many commits, which one breaks a test, the approver's answer."""
+
+    mode: str = DELIVERY
+    commits: int = 3
+    commit_every_s: float = 120.0
+    failing_commit: int | None = None  # 1-based
+    approval: str = APPROVE
+    approve_after_s: float = 120.0
+    approval_timeout_s: float = 600.0
+
+
+@dataclass(frozen=True)
+class PipelineEvent:
+    """A stage of a commit changed state at time t."""
+
+    t: float
+    commit: int
+    stage: str
+    state: str
+
+
+@dataclass(frozen=True)
+class PipelineFrame:
+    """Every commit's stages at time t (`stages[i][j]` is commit i+1, STAGES[j])."""
+
+    t: float
+    mode: str
+    stages: tuple[tuple[str, ...], ...]
+    deployed: tuple[int, ...]  # commits that reached production, in order
+
+
+class Pipeline:
+    """The simulation of one `PipelineSpec`."""
+
+    def __init__(self, spec: PipelineSpec, seed: int = 1):
+        self.spec = spec
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self.events: list[PipelineEvent] = []
+        self.stages = [[SKIPPED if s == "approval" and spec.mode == DEPLOYMENT else WAITING
+                        for s in STAGES] for _ in range(spec.commits)]
+        self.deployed: list[int] = []
+        self.approved: set[int] = set()
+        self.finished = self.env.all_of([self.env.process(self._commit(i))
+                                         for i in range(spec.commits)])
+
+    def _set(self, commit: int, stage: str, state: str) -> None:
+        self.stages[commit][STAGES.index(stage)] = state
+        self.events.append(PipelineEvent(self.env.now, commit + 1, stage, state))
+
+    def _commit(self, i: int):
+        spec, env = self.spec, self.env
+        yield env.timeout(i * spec.commit_every_s)
+        for stage in STAGES:
+            if stage == "approval":
+                if spec.mode == DEPLOYMENT:
+                    continue  # continuous deployment never waits
+                self._set(i, stage, RUNNING)
+                if spec.approval == APPROVE:
+                    yield env.timeout(spec.approve_after_s)
+                    self.approved.add(i + 1)
+                    self._set(i, stage, PASSED)
+                    continue
+                yield env.timeout(spec.approve_after_s if spec.approval == REJECT
+                                  else spec.approval_timeout_s)
+                self._set(i, stage, FAILED)
+                self._skip_rest(i, stage)
+                return
+            self._set(i, stage, RUNNING)
+            yield env.timeout(STAGE_S[stage] * self.rng.uniform(0.8, 1.2))
+            if stage == "test" and spec.failing_commit == i + 1:
+                self._set(i, stage, FAILED)
+                self._skip_rest(i, stage)
+                return
+            if stage == "production":
+                self.deployed.append(i + 1)
+            self._set(i, stage, PASSED)
+
+    def _skip_rest(self, i: int, stage: str) -> None:
+        for later in STAGES[STAGES.index(stage) + 1:]:
+            if self.stages[i][STAGES.index(later)] == WAITING:
+                self._set(i, later, SKIPPED)
+
+    @property
+    def done(self) -> bool:
+        return self.finished.triggered
+
+    def advance(self, dt: float) -> None:
+        self.env.run(until=self.env.now + dt)
+
+    def run(self) -> None:
+        if not self.done:
+            self.env.run(until=self.finished)
+
+    def frame(self) -> PipelineFrame:
+        return PipelineFrame(self.env.now, self.spec.mode,
+                             tuple(tuple(row) for row in self.stages), tuple(self.deployed))
