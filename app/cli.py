@@ -78,6 +78,27 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--to", dest="to_version", default="v102", metavar="VERSION")
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
+
+    grade = sub.add_parser("grade", help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
+                           description="Grade an action script against an exercise.")
+    grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
+    grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
+    grade.add_argument("--json", action="store_true", help="print one JSON object")
+    grade.add_argument("--lang", choices=("ko", "en"), help="language of the messages")
+    grade.add_argument("--seed", type=_int, default=None, help="random seed (default: the exercise's)")
+
+    check = sub.add_parser("check", help="validate course files and run every exercise's solutions",
+                           description="Validate lesson, exercise and quiz files and run every "
+                                       "reference solution (must pass) and known-bad attempt "
+                                       "(must fail).")
+    check.add_argument("dir", metavar="DIR", nargs="?", default=None,
+                       help="a course folder (default: the built-in course)")
+
+    progress = sub.add_parser("progress", help="show or export a learner's progress",
+                              description="Show progress and scores; export for a teacher.")
+    progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
+                          help="whose progress (default: default)")
+    progress.add_argument("--export", metavar="FILE", help="write FILE.csv or FILE.json")
     return parser
 
 
@@ -113,8 +134,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "simulate":
             return _run_simulate(args)
-        build_parser().print_help()
-        return 0
+        if args.command == "grade":
+            from app.grade_cli import run_grade
+
+            return run_grade(args)
+        if args.command == "check":
+            from app.grade_cli import run_check
+
+            return run_check(args)
+        if args.command == "progress":
+            from app.progress_cli import run_progress
+
+            return run_progress(args)
+        from app.course_cli import run_course
+
+        return run_course(args)
     except UsageError as err:
         print(f"deploylab: {err}", file=sys.stderr)
         return 2
