@@ -148,13 +148,17 @@ class Simulation:
 
     def _capacity_changed(self) -> None:
         routable = self.lb.routable
+        metrics, now = self.metrics, self.env.now
+        seen = metrics.first_routable
         working = 0
         for t in routable:
             proc = t.instance.serving_process()
             if proc is not None and proc.answers and proc.good:
                 working += 1
+            if t.instance.group not in seen:
+                metrics.routable(t.instance.group, now, t.registered_line)
         alive = sum(1 for i in self.instances.values() if i.alive)
-        self.metrics.capacity(self.env.now, len(routable), working, alive)
+        metrics.capacity(now, len(routable), working, alive, self.lb.last_removal_line)
 
     def _kill(self, proc: AppProcess | None, holder: Instance | Slot, why: str) -> None:
         """Stop a process now; in-flight requests on it fail, and the grader hears of it."""
@@ -427,7 +431,8 @@ class Simulation:
             detail = "unchecked"
         yield self.env.timeout(self.params.reload_s)
         host.live_port = slot.port
-        if detail == "empty":
+        if slot.process is None or not slot.process.answers:
+            # Requests now fail until a process answers there: this switch is why.
             host.stopped_line = self._line
         self._log("switch", slot.name, detail, self._line)
         self._capacity_changed()

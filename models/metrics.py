@@ -71,6 +71,10 @@ class Metrics:
         self.downtime_s = 0.0
         self.instance_seconds = 0.0
         self._last_change = 0.0
+        # For the grader: serving capacity as it changed in the window, as (t, serving, the
+        # attempt line that last took capacity away), and when each group could first get traffic.
+        self.serving_log: list[tuple[float, int, int | None]] = []
+        self.first_routable: dict[str, tuple[float, int | None]] = {}
 
     # --- per request (hot path) ----------------------------------------------------------
     def bucket(self, now: float) -> Bucket:
@@ -104,8 +108,11 @@ class Metrics:
         f.last_t = now
 
     # --- capacity changes (rare) ---------------------------------------------------------
-    def capacity(self, now: float, serving: int, working: int, instances: int) -> None:
+    def capacity(self, now: float, serving: int, working: int, instances: int,
+                 line: int | None = None) -> None:
         self._accumulate(now)
+        if serving != self.serving and self.in_window:
+            self.serving_log.append((now, serving, line))
         self.serving, self.working, self.instances = serving, working, instances
         b = self.bucket(now)
         b.serving = serving
@@ -134,6 +141,12 @@ class Metrics:
             self._last_change = now
             self.min_serving = self.serving
             self.max_instances = self.instances
+            self.serving_log.append((now, self.serving, None))
+
+    def routable(self, group: str, now: float, line: int | None) -> None:
+        """A target of `group` can receive traffic now (only the first time is kept)."""
+        if group not in self.first_routable:
+            self.first_routable[group] = (now, line)
 
     def close_window(self, now: float) -> None:
         if self.in_window:
