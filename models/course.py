@@ -178,8 +178,15 @@ class _PipelinePane:
         return self.pipeline is not None and not self.pipeline.done
 
     def tick(self, dt: float) -> None:
-        if self.pipeline is not None and not self.pipeline.done:
-            self.pipeline.advance(dt)
+        pipeline = self.pipeline
+        if pipeline is None or pipeline.done:
+            return
+        # Stop on the pipeline's last event, so finishing a step does not leap the clock ahead.
+        env, end = pipeline.env, pipeline.env.now + dt
+        while not pipeline.done and env.peek() <= end:
+            env.step()
+        if not pipeline.done:
+            env.run(until=end)
 
     def frame(self) -> PipelineFrame | None:
         return self.pipeline.frame() if self.pipeline else None
