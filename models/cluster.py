@@ -15,7 +15,8 @@ SLOT_PORTS = (8081, 8082)
 class AppProcess:
     """One running copy of the app at a version; counts requests in flight on it."""
 
-    __slots__ = ("version", "state", "good", "in_flight", "alive", "on_ok", "_idle_waiters")
+    __slots__ = ("version", "state", "good", "in_flight", "alive", "on_ok", "_idle_waiters",
+                 "_abandoned")
 
     def __init__(self, version: str, good: bool, on_ok: Callable[[str], None]):
         self.version = version
@@ -25,6 +26,8 @@ class AppProcess:
         self.alive = True
         self.on_ok = on_ok
         self._idle_waiters: list[Callable[[], None]] = []
+        # Requests still running here whose clients were already answered with an error.
+        self._abandoned = 0
 
     @property
     def answers(self) -> bool:
@@ -34,6 +37,12 @@ class AppProcess:
         """A request finished on this process (a simpy callback)."""
         if not self.alive:
             return  # it already failed when the process stopped
+        if self._abandoned:
+            # Requests are alike, so whichever finishes first settles an abandoned one; this is
+            # exact whenever no new request arrives before the abandoned ones finish (they were
+            # abandoned because the target left the load balancer).
+            self._abandoned -= 1
+            return
         self.in_flight -= 1
         self.on_ok(self.version)
         if self.in_flight == 0 and self._idle_waiters:
@@ -46,6 +55,17 @@ class AppProcess:
             wake()
         else:
             self._idle_waiters.append(wake)
+
+    def abandon(self) -> int:
+        """The load balancer closed every connection in flight: the process keeps running and
+        finishes the work, but those clients already got an error. Returns how many."""
+        cut = self.in_flight if self.alive else 0
+        self._abandoned += cut
+        self.in_flight = 0
+        waiters, self._idle_waiters = self._idle_waiters, []
+        for wake in waiters:
+            wake()
+        return cut
 
     def kill(self) -> int:
         """Stop at once; returns how many in-flight requests were cut."""

@@ -59,7 +59,7 @@ class Simulation:
         self._next_index: dict[str, int] = {g: 1 for g in self.scenario.groups}
         self.lb = LoadBalancer(self.env, self.params,
                                lambda: self._jitter_rng.uniform(0.5, 3.0),
-                               self._capacity_changed, self._log)
+                               self._capacity_changed, self._log, self._connections_closed)
         self.results: list[ActionResult] = []
         self.current: Action | None = None
         self._proc: simpy.Process | None = None
@@ -159,6 +159,9 @@ class Simulation:
                 metrics.routable(t.instance.group, now, t.registered_line)
         alive = sum(1 for i in self.instances.values() if i.alive)
         metrics.capacity(now, len(routable), working, alive, self.lb.last_removal_line)
+
+    def _connections_closed(self, count: int, line: int | None) -> None:
+        self.metrics.fail(self.env.now, "cut", line, count)
 
     def _kill(self, proc: AppProcess | None, holder: Instance | Slot, why: str) -> None:
         """Stop a process now; in-flight requests on it fail, and the grader hears of it."""

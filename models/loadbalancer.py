@@ -46,12 +46,14 @@ class LoadBalancer:
     """Routes requests and keeps target health; calls `on_change` whenever routing changes."""
 
     def __init__(self, env: simpy.Environment, params: SimParams, jitter: Callable[[], float],
-                 on_change: Callable[[], None], log: Callable[..., None]):
+                 on_change: Callable[[], None], log: Callable[..., None],
+                 on_cut: Callable[[int, int | None], None] | None = None):
         self.env = env
         self.params = params
         self.jitter = jitter
         self.on_change = on_change
         self.log = log
+        self.on_cut = on_cut  # requests failed by the load balancer itself (drain delay over)
         self.targets: dict[str, Target] = {}
         self.routable: list[Target] = []
         self.fail_open = False
@@ -121,7 +123,9 @@ class LoadBalancer:
             del self.targets[target.instance.name]
         cut = 0
         if proc is not None and proc.in_flight:
-            cut = proc.in_flight  # the delay ran out; ALB closes what is left
+            cut = proc.abandon()  # the delay ran out; ALB closes what is left
+            if self.on_cut is not None:
+                self.on_cut(cut, line)
         self.log("drained", target.instance.name, f"cut={cut}" if cut else "", line)
         self.rebuild()
 
