@@ -11,6 +11,7 @@ from collections.abc import Callable, Generator
 
 from .actions import Action, ActionResult
 from .engine import Simulation
+from .messages import Msg
 from .scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
 
 Script = Generator[Action, ActionResult, str]
@@ -40,7 +41,10 @@ def recreate(sc: Scenario, batch: int = 0) -> Script:
 
 
 def in_place(sc: Scenario, batch: int = 2) -> Script:
-    """CodeDeploy in-place: batch by batch, BlockTraffic → hooks → AllowTraffic; roll back a failed batch."""
+    """CodeDeploy in-place, batch by batch: BlockTraffic → hooks → AllowTraffic.
+
+    A batch that fails is rolled back (a new deployment of the last good revision).
+    """
     names = [f"web-{i}" for i in range(1, sc.servers + 1)]
     for start in range(0, len(names), batch):
         group = names[start:start + batch]
@@ -73,14 +77,31 @@ def in_place(sc: Scenario, batch: int = 2) -> Script:
 VALIDATE_TRIES = 30  # ValidateService on fresh hosts: 10 s apart, up to 5 minutes
 
 
+def probes(report: ActionResult) -> list[str]:
+    """The probe result of each line of a `health` report ("probe_ok", "probe_500", ...).
+
+    Read from the message keys, not the rendered text, so that no version name (v200) can
+    pass for an answer.
+    """
+    keys = []
+    for line in report.lines:
+        probe = dict(line.params).get("probe")
+        keys.append(probe.key if isinstance(probe, Msg) else "")
+    return keys
+
+
+def all_answer_200(report: ActionResult) -> bool:
+    found = probes(report)
+    return report.ok and bool(found) and all(key == "probe_ok" for key in found)
+
+
 def validate(target: str, tries: int = VALIDATE_TRIES) -> Generator[Action, ActionResult, bool]:
     """Probe until every host answers 200; an HTTP 500 fails at once (the app is up, and broken)."""
     for attempt in range(tries):
         report = yield act(f"health {target}")
-        answers = [line.render("en") for line in report.lines]
-        if report.ok and all(": HTTP 200" in a for a in answers):
+        if all_answer_200(report):
             return True
-        if any(": HTTP 500" in a for a in answers):
+        if "probe_500" in probes(report):
             return False
         if attempt + 1 < tries:
             yield act("wait 10")
@@ -113,7 +134,7 @@ def in_server(sc: Scenario, batch: int = 0) -> Script:
     yield act("wait 10")
     for attempt in range(10):
         report = yield act("health web-1:8082")
-        if report.ok and all("200" in line.render("en") for line in report.lines):
+        if all_answer_200(report):
             yield act("switch web-1 8082")
             return SUCCEEDED
         if attempt < 9:

@@ -1,0 +1,166 @@
+"""Each strategy script over fleet sizes, versions and seeds: what a teacher would check by hand.
+
+The per-event invariants live in test_engine_invariants.py; these tests look at the strategies'
+own promises: capacity by batch size, instance counts, canary weights as replica counts, what
+happens to a broken build, and that every step is a sentence of the practice language.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from models.engine import Simulation
+from models.params import SimParams
+from models.practice import parse_script
+from models.report import RunSpec, simulate
+from models.scenarios import Scenario
+from models.strategies import CANARY_PAUSE_S, CANARY_WEIGHTS, STRATEGIES, run_script
+
+SEEDS = (1, 2, 3, 4, 5)
+
+
+def summary(**spec) -> dict:
+    return simulate(RunSpec(**spec)).summary()
+
+
+@pytest.mark.parametrize("servers", range(2, 7))
+def test_in_place_keeps_all_but_one_batch_serving(servers):
+    for batch in range(1, servers):
+        s = summary(strategy="in-place", servers=servers, batch=batch)
+        assert (s["failed"], s["min_serving"]) == (0, servers - batch), (servers, batch)
+        assert s["max_instances"] == servers
+        assert s["final_versions"] == {"v102": servers}
+        assert s["outcome"] == "succeeded"
+
+
+def test_in_place_with_the_whole_fleet_in_one_batch_goes_down():
+    # AllAtOnce: nobody is left to serve while the only batch deploys.
+    s = summary(strategy="in-place", servers=4, batch=4)
+    assert s["min_serving"] == 0 and s["failed"] > 0 and s["downtime_s"] > 0
+    assert s["final_versions"] == {"v102": 4}
+
+
+def test_smaller_batches_take_longer():
+    durations = [summary(strategy="in-place", servers=4, batch=b)["duration_s"] for b in (1, 2, 4)]
+    assert durations[0] > durations[1] > durations[2]
+
+
+@pytest.mark.parametrize("servers", range(1, 7))
+def test_blue_green_doubles_the_fleet_and_never_drops_below_it(servers):
+    s = summary(strategy="blue-green", servers=servers)
+    assert s["max_instances"] == 2 * servers
+    assert s["min_serving"] >= servers
+    assert s["failed"] == 0
+    assert s["final_versions"] == {"v102": servers}
+
+
+def test_blue_green_costs_more_instance_seconds_than_in_place_per_second():
+    # Same fleet; blue/green pays for 2N while both groups exist, in-place never more than N.
+    bg, ip = summary(strategy="blue-green"), summary(strategy="in-place")
+    assert bg["instance_seconds"] / bg["duration_s"] > ip["instance_seconds"] / ip["duration_s"]
+
+
+def test_in_server_uses_one_host_and_no_failures():
+    s = summary(strategy="in-server")
+    assert (s["max_instances"], s["failed"], s["final_versions"]) == (1, 0, {"v102": 1})
+
+
+def play(strategy: str, servers: int, seed: int = 1, fault: str = "none", batch: int = 2):
+    """Run a strategy action by action; returns the simulation and (action, serving) pairs."""
+    script_fn, kind = STRATEGIES[strategy]
+    scenario = Scenario(kind, servers)
+    sim = Simulation(scenario, SimParams(fault=fault), seed)
+    script = script_fn(scenario, batch)
+    seen = []
+    try:
+        action = next(script)
+        while True:
+            sim.begin(action)
+            serving = {}
+            for t in sim.lb.routable:
+                v = t.instance.version()
+                serving[v] = serving.get(v, 0) + 1
+            seen.append((action.text(), serving))
+            action = script.send(sim.run_current())
+    except StopIteration as stop:
+        outcome = stop.value
+    return sim, seen, outcome
+
+
+@pytest.mark.parametrize("servers", range(1, 9))
+def test_canary_weights_become_replica_counts_rounded_up(servers):
+    _sim, seen, outcome = play("canary", servers)
+    assert outcome == "succeeded"
+    pauses = [serving for text, serving in seen if text == f"wait {CANARY_PAUSE_S:g}"]
+    expected = [{"v102": math.ceil(servers * w / 100)} for w in CANARY_WEIGHTS if w < 100]
+    assert [{"v102": p.get("v102", 0)} for p in pauses] == expected
+    # The stable version keeps the rest, so capacity stays at the fleet size.
+    assert all(sum(p.values()) == servers for p in pauses)
+
+
+BROKEN_CASES = [("in-place", 4), ("recreate", 4), ("blue-green", 4), ("in-server", 1),
+                ("canary", 4)]
+
+
+@pytest.mark.parametrize(("strategy", "hosts"), BROKEN_CASES)
+@pytest.mark.parametrize("to_version", ["v102", "v200", "v500", "2.0.0"])
+def test_a_broken_build_is_never_left_serving_whatever_its_name(strategy, hosts, to_version):
+    # Strategies read the health check's result, not its wording: a version called v200 must
+    # not look like an HTTP 200.
+    s = summary(strategy=strategy, fault="bad-build", to_version=to_version)
+    assert s["outcome"] == "rolled_back"
+    assert s["final_versions"] == {"v101": hosts}
+    assert to_version not in s["ok_by_version"]
+
+
+@pytest.mark.parametrize(("strategy", "hosts"), BROKEN_CASES)
+@pytest.mark.parametrize("to_version", ["v200", "v500"])
+def test_a_good_build_goes_out_whatever_its_name(strategy, hosts, to_version):
+    s = summary(strategy=strategy, to_version=to_version)
+    assert s["outcome"] == "succeeded"
+    assert s["final_versions"] == {to_version: hosts}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_in_place_rolls_back_only_the_failed_batch(seed):
+    sim, seen, outcome = play("in-place", 4, seed, fault="bad-build")
+    assert outcome == "rolled_back"
+    deployed = [text for text, _ in seen if text.startswith("deploy ")]
+    assert deployed == ["deploy web-1 v102", "deploy web-2 v102",
+                        "deploy web-1 v101", "deploy web-2 v101"]
+    assert sim.final_versions() == {"v101": 4}
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+@pytest.mark.parametrize("fault", ["none", "bad-build", "slow-start"])
+def test_strategies_speak_the_practice_language(strategy, fault):
+    """A strategy is a script a learner could type: every action parses as practice input."""
+    sim, seen, _outcome = play(strategy, 4, fault=fault)
+    script = "\n".join(text for text, _ in seen)
+    parsed = parse_script(script, sim.scenario)
+    assert [a.text() for a in parsed.actions] == [text for text, _ in seen]
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_each_action_reports_success_on_the_happy_path(strategy):
+    """With no fault, no step of a strategy should hit an error (a script bug would)."""
+    sim, _seen, outcome = play(strategy, 4)
+    assert outcome == "succeeded"
+    failed = [(r.action.text(), r.message.render("en")) for r in sim.results if not r.ok]
+    assert failed == []
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_same_seed_same_run_other_seed_other_traffic(strategy):
+    runs = [simulate(RunSpec(strategy=strategy, seed=seed)).as_dict() for seed in (7, 7, 8)]
+    assert runs[0] == runs[1]
+    assert runs[0]["summary"]["requests"] != runs[2]["summary"]["requests"]
+
+
+def test_run_script_returns_the_scripts_outcome():
+    script_fn, kind = STRATEGIES["blue-green"]
+    scenario = Scenario(kind, 2)
+    sim = Simulation(scenario, SimParams(fault="bad-build"), 3)
+    assert run_script(sim, script_fn(scenario)) == "rolled_back"
