@@ -23,7 +23,7 @@ WAITING, RUNNING, PASSED, FAILED, SKIPPED = "waiting", "running", "passed", "fai
 
 @dataclass(frozen=True)
 class PipelineSpec:
-    """One pipeline run: the mode, how many commits, which one breaks a test, the approver's answer."""
+    """One pipeline run: the mode, the commits, which one breaks a test, the approver's answer."""
 
     mode: str = DELIVERY
     commits: int = 3
@@ -81,13 +81,14 @@ class Pipeline:
                 if spec.mode == DEPLOYMENT:
                     continue  # continuous deployment never waits
                 self._set(i, stage, RUNNING)
-                if spec.approval == APPROVE:
-                    yield env.timeout(spec.approve_after_s)
+                # An answer after the gate's timeout is no answer: the gate has failed by then.
+                answered = (spec.approval != NO_ANSWER
+                            and spec.approve_after_s <= spec.approval_timeout_s)
+                yield env.timeout(spec.approve_after_s if answered else spec.approval_timeout_s)
+                if answered and spec.approval == APPROVE:
                     self.approved.add(i + 1)
                     self._set(i, stage, PASSED)
                     continue
-                yield env.timeout(spec.approve_after_s if spec.approval == REJECT
-                                  else spec.approval_timeout_s)
                 self._set(i, stage, FAILED)
                 self._skip_rest(i, stage)
                 return
