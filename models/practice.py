@@ -90,7 +90,9 @@ class _Names:
     def slots(self) -> list[str]:
         if not self.in_server:
             return []
-        return [f"{h}:{p}" for h in self.hosts for p in SLOT_PORTS]
+        # Only the start host runs nginx with slots; a launched host is a plain server.
+        start_hosts = self.hosts[:self.scenario.host_count]
+        return [f"{h}:{p}" for h in start_hosts for p in SLOT_PORTS]
 
 
 class _Parser:
@@ -108,16 +110,18 @@ class _Parser:
                             word, versions)
         return word
 
-    def target(self, n: int, word: str, *, slots: bool = False, hosts_with_app: bool = False) -> str:
+    def target(self, n: int, word: str, *, slots: bool = False,
+               hosts_with_app: bool = False) -> str:
         names = self.names
         if ":" in word:
             if slots and word in names.slots():
                 return word
-            if not names.in_server:
-                raise self.fail(n, Msg.of("unknown_target", word=word), word,
-                                names.hosts + sorted(names.groups))
-            raise self.fail(n, Msg.of("not_a_slot", word=word, slots=", ".join(names.slots())),
-                            word, names.slots())
+            if slots and names.in_server:
+                raise self.fail(n, Msg.of("not_a_slot", word=word,
+                                          slots=", ".join(names.slots())), word, names.slots())
+            # A host:port where only a host or group fits: point at the host.
+            raise self.fail(n, Msg.of("unknown_target", word=word), word.split(":", 1)[0],
+                            names.hosts + sorted(names.groups))
         if word in names.hosts or word in names.groups:
             if hosts_with_app and names.in_server:
                 raise self.fail(n, Msg.of("slots_only", word=word))
@@ -157,7 +161,8 @@ class _Parser:
             if group not in self.names.groups:
                 raise self.fail(n, Msg.of("unknown_group", word=group), group,
                                 sorted(self.names.groups))
-            if not count.isdigit() or not 1 <= int(count) <= MAX_LAUNCH:
+            # isascii: "²".isdigit() is true, but int() refuses it.
+            if not (count.isascii() and count.isdigit()) or not 1 <= int(count) <= MAX_LAUNCH:
                 raise self.fail(n, Msg.of("bad_count", word=count, most=MAX_LAUNCH))
             self.version(n, version)
             for _ in range(int(count)):
@@ -202,7 +207,9 @@ def parse_script(text: str, scenario: Scenario, *, allow_empty: bool = True) -> 
     """Parse a whole attempt; raises `ParseError` at the first bad line, before anything runs."""
     parser = _Parser(scenario)
     actions = []
-    for n, raw in enumerate(text.splitlines(), 1):
+    # Only "\n" ends a line, so line numbers match what an editor shows (splitlines() would
+    # also break at form feeds and Unicode separators).
+    for n, raw in enumerate(text.split("\n"), 1):
         words = raw.split("#", 1)[0].lower().split()
         if words:
             actions.append(parser.line(n, words))
