@@ -124,7 +124,10 @@ def _run_simulate(args: argparse.Namespace) -> int:
     else:
         from app.summary import print_report
 
-        print_report(report, svg=args.svg)
+        try:
+            print_report(report, svg=args.svg)
+        except OSError as err:
+            raise UsageError(f"cannot write {args.svg}: {err.strerror or err}") from None
     return 0
 
 
