@@ -1,0 +1,112 @@
+"""The course map: the chapter's sections by number and title, what is done, what each holds."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from app.i18n import tr
+from app.widgets.canvas import fit
+from app.widgets.chrome import TooSmall, localize_bindings
+
+MAP_KEYS = (
+    ("enter", "open_selected", "key.open"),
+    ("l", "app.switch_lang", "key.lang"),
+    ("question_mark", "app.help", "key.help"),
+    ("q", "app.quit", "key.quit"),
+)
+
+
+class CourseMapScreen(Screen):
+    """Lists every section; Enter opens the highlighted one."""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="map-body"):
+            with VerticalScroll(id="map-list-box"):
+                yield Static(id="map-heading")
+                yield OptionList(id="map-list")
+            yield Static(id="map-description")
+        yield Footer()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.apply_lang()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_sections()  # a lesson may have just been completed
+
+    def on_resize(self) -> None:
+        self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
+
+    def apply_lang(self) -> None:
+        lang = self.app.lang
+        localize_bindings(self, MAP_KEYS, lang)
+        self.query_one("#map-heading", Static).update(Text(tr("map.heading", lang), style="bold"))
+        self.refresh_sections()
+
+    def refresh_sections(self) -> None:
+        app = self.app
+        lang = app.lang
+        done = app.completed_sections()
+        option_list = self.query_one(OptionList)
+        keep = option_list.highlighted
+        sections = app.course.sections
+        id_w = max(cell_len(s.id) for s in sections) + 2
+        mark = tr("map.done", lang)
+        options = []
+        for section in sections:
+            title = app.course.text(lang, section.id).title
+            prompt = Text(no_wrap=True, overflow="ellipsis")
+            prompt.append(fit(section.id, id_w), style="bold")
+            prompt.append(title)
+            if section.id in done:
+                prompt.append(f"  {mark}", style="bold green")
+            options.append(Option(prompt, id=section.id))
+        option_list.clear_options()
+        option_list.add_options(options)
+        if keep is None:
+            keep = 0
+            for i, section in enumerate(sections):
+                if section.id not in done:
+                    keep = i
+                    break
+        option_list.highlighted = min(keep, len(sections) - 1)
+        self._describe(sections[option_list.highlighted].id)
+
+    def _describe(self, section_id: str) -> None:
+        app = self.app
+        lang = app.lang
+        section = app.course.section(section_id)
+        text = app.course.text(lang, section_id)
+        body = Text()
+        body.append(f"{section.id}  {text.title}\n", style="bold")
+        body.append("\n" + text.description + "\n\n")
+        body.append(tr(f"map.stage.{section.stage}", lang), style="italic")
+        body.append(" · " + tr("map.steps", lang, n=len(section.steps)) + "\n", style="italic")
+        if section.exercise:
+            body.append(tr("map.practice", lang) + "\n", style="italic")
+        if section_id in app.completed_sections():
+            body.append("\n" + tr("map.done", lang) + " · " + tr("map.completed", lang) + "\n",
+                        style="bold green")
+        body.append("\n" + tr("map.open_hint", lang), style="dim")
+        self.query_one("#map-description", Static).update(body)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_id:
+            self._describe(event.option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id:
+            self.app.open_section(event.option_id)
+
+    def action_open_selected(self) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self.app.open_section(option_list.get_option_at_index(option_list.highlighted).id)
