@@ -70,8 +70,9 @@ class _Table(Fields):
 
     def _fail(self, key: str, problem: str) -> CourseFileError:
         where = f"{self.where}: " if self.where else ""
-        return CourseFileError(self.path, f"{where}'{key}' {problem}",
-                               _line_from(self.path, key, self.line))
+        # A missing key has no line of its own: point at the table that lacks it.
+        line = _line_from(self.path, key, self.line) if key in self.table else self.line
+        return CourseFileError(self.path, f"{where}'{key}' {problem}", line)
 
     def fail(self, problem: str, needle: str | None = None) -> CourseFileError:
         line = _line_from(self.path, needle, self.line) if needle else self.line
@@ -263,7 +264,8 @@ def load_quiz_text(path: Path, questions: tuple[Question, ...], labels: ReviewLa
             raise CourseFileError(path, f"question '{question.id}' should be a table",
                                   line_of(path, question.id))
         qf = _Table(path, table[question.id], f"question '{question.id}'",
-                    line_of(path, f"questions.{question.id}]"))
+                    line_of(path, f"[questions.{question.id}]")
+                    or line_of(path, f"[questions.{question.id}."))
         texts[question.id] = _question_text(qf, question)
     extra = sorted(set(table) - set(texts))
     if extra:
@@ -272,14 +274,33 @@ def load_quiz_text(path: Path, questions: tuple[Question, ...], labels: ReviewLa
     return QuizText(title, texts, labels)
 
 
+def _named_from(root: Path, err: CourseFileError) -> CourseFileError:
+    """The same error naming the file by its path in the course: ko and en files share names."""
+    try:
+        shown = err.path.relative_to(root).as_posix()
+    except ValueError:
+        return err
+    err.args = (f"{shown}" + (f", line {err.line}" if err.line else "") + f": {err.problem}",)
+    return err
+
+
 def load_quizzes(root: Path = COURSE_DIR) -> dict[str, Quiz]:
     """Every quiz with its words in every language, validated, in the chapter's order."""
+    try:
+        return _load_quizzes(root)
+    except CourseFileError as err:
+        raise _named_from(root, err) from None
+
+
+def _load_quizzes(root: Path) -> dict[str, Quiz]:
     quiz_dir = root / "quizzes"
     if not quiz_dir.is_dir():
         raise CourseFileError(quiz_dir, "the quizzes folder is missing")
     exercises = _known_exercises(root)
     questions = {path.stem: load_questions(path, exercises)
                  for path in sorted(quiz_dir.glob("*.toml"))}
+    if not questions:
+        raise CourseFileError(quiz_dir, "holds no quiz files")
     texts: dict[str, dict[str, QuizText]] = {quiz_id: {} for quiz_id in questions}
     for lang in LOCALES:
         lang_dir = root / lang / "quizzes"
