@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/deploylab
 
 test: $(STAMP)
+	$(BIN)/deploylab check
 	$(BIN)/pytest
 
 bench: $(STAMP)

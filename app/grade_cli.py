@@ -1,4 +1,4 @@
-"""`deploylab grade` (grade an attempt) and `deploylab check` (validate the course and its exercises).
+"""`deploylab grade` grades an attempt; `deploylab check` validates the course and its exercises.
 
 No Textual here: both run headless. Bad input is one sentence on stderr and exit 2.
 """
@@ -37,7 +37,7 @@ def _fail(message: str) -> int:
 
 # --- grade -------------------------------------------------------------------------------
 def run_grade(args: argparse.Namespace) -> int:
-    """Grade the attempt in args.file (or stdin) on args.exercise; exit 0 passed, 1 failed, 2 bad."""
+    """Grade args.file (or stdin) on args.exercise: exit 0 passed, 1 failed, 2 bad input."""
     lang = args.lang or lang_from_env(dict(os.environ))
     try:
         exercise = _exercise(args.exercise)
