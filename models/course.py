@@ -146,6 +146,9 @@ class _StrategyPane:
     def tick(self, dt: float) -> None:
         sim = self.sim
         end = sim.now + dt if self.until == END else min(sim.now + dt, self.until)
+        if self.until != END and end >= self.until - 1e-9:
+            # Land exactly on `until`: summed ticks drift (0.1 x 125 != 12.5), and replay does not.
+            end = self.until
         while True:
             if self.script is not None and not sim.busy:
                 self._next_action(sim.results[-1])
@@ -185,7 +188,7 @@ class _PipelinePane:
         env, end = pipeline.env, pipeline.env.now + dt
         while not pipeline.done and env.peek() <= end:
             env.step()
-        if not pipeline.done:
+        if not pipeline.done and end > env.now:
             env.run(until=end)
 
     def frame(self) -> PipelineFrame | None:
