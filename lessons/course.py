@@ -6,6 +6,7 @@ naming the file and, where known, the line.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,13 +60,17 @@ class Course:
         return self.texts[lang][section_id]
 
 
+def _pane_line(f: Fields, key: str) -> int | None:
+    return line_after(f.path, f"[{f.where}]", key)
+
+
 def _pane(name: str, f: Fields) -> PaneSpec:
     f.unknown(PANE_KEYS)
     kind = f.choice("scenario", (FLEET, BLUEGREEN, IN_SERVER))
     servers = f.get("servers", int, 4)
     if not 1 <= servers <= 64:
         raise CourseFileError(f.path, f"'panes.{name}.servers' should be 1 to 64",
-                              line_of(f.path, "servers"))
+                              _pane_line(f, "servers"))
     scenario = Scenario(kind, servers, f.text("version", "v101"), f.text("new_version", "v102"))
     health = HealthCheck(interval_s=float(f.get("health_interval_s", (int, float), 30.0)),
                          healthy_threshold=f.get("healthy_threshold", int, 5))
@@ -78,26 +83,26 @@ def _pane(name: str, f: Fields) -> PaneSpec:
     _at_least(f, "healthy_threshold", health.healthy_threshold, 1)
     if not 0 <= params.deregistration_delay_s <= 3600:
         raise CourseFileError(f.path, f"'panes.{name}.deregistration_delay_s' should be 0 to 3600",
-                              line_of(f.path, "deregistration_delay_s"))
+                              _pane_line(f, "deregistration_delay_s"))
     strategy = f.get("strategy", str, None)
     if strategy is not None and strategy not in STRATEGIES:
         raise CourseFileError(f.path, f"'panes.{name}.strategy' is '{strategy}'; expected one of "
-                              + ", ".join(STRATEGIES), line_of(f.path, strategy))
+                              + ", ".join(STRATEGIES), _pane_line(f, strategy))
     if strategy is not None and STRATEGIES[strategy][1] != kind:
         raise CourseFileError(f.path, f"pane '{name}': strategy '{strategy}' starts from the "
                               f"'{STRATEGIES[strategy][1]}' scenario, not '{kind}'",
-                              line_of(f.path, strategy))
+                              _pane_line(f, strategy))
     batch = f.get("batch", int, 2)
     if not 1 <= batch <= servers:
         raise CourseFileError(f.path, f"'panes.{name}.batch' should be 1 to {servers}",
-                              line_of(f.path, "batch"))
+                              _pane_line(f, "batch"))
     return PaneSpec(name, scenario, params, f.get("seed", int, 1), strategy, batch)
 
 
 def _at_least(f: Fields, key: str, value: float, least: float) -> None:
     if value < least:
         raise CourseFileError(f.path, f"'{f.where}.{key}' should be at least {least:g}",
-                              line_of(f.path, key))
+                              _pane_line(f, key))
 
 
 def _pipeline(f: Fields) -> PipelineSpec:
@@ -113,6 +118,24 @@ def _pipeline(f: Fields) -> PipelineSpec:
     return PipelineSpec(mode=f.choice("mode", (DELIVERY, DEPLOYMENT)), commits=commits,
                         failing_commit=failing,
                         approval=f.choice("approval", (APPROVE, REJECT, NO_ANSWER), APPROVE))
+
+
+def line_after(path: Path, anchor: str, needle: str) -> int | None:
+    """The first line containing `needle` at or after the line containing `anchor` (a step's id
+    or a pane's table), so an error points into the right step or pane."""
+    start = line_of(path, anchor) or 1
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number in range(start, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return line_of(path, needle)
+
+
+def _step_line(path: Path, step_id: str, needle: str) -> int | None:
+    return line_after(path, f'id = "{step_id}"', needle)
 
 
 class _PaneHistory:
@@ -137,12 +160,12 @@ class _PaneHistory:
                 problem = err.problem
                 if err.suggestion:
                     problem = Msg.of("did_you_mean", problem=problem, word=err.suggestion)
+                line = _step_line(path, step_id, text) if text.strip() else None
                 raise CourseFileError(path, f"step '{step_id}', run.{pane_name} command "
-                                      f"'{text.strip()}': {problem.render('en')}",
-                                      line_of(path, text) if text.strip() else None) from None
+                                      f"'{text.strip()}': {problem.render('en')}", line) from None
             if action is None:
                 raise CourseFileError(path, f"step '{step_id}': run.{pane_name} has an empty "
-                                      "command", line_of(path, step_id))
+                                      "command", _step_line(path, step_id, f"run.{pane_name}"))
             action = replace(action, line=number)  # the line within this step's list
             self.actions[pane_name].append(action)
             parsed.append(action)
@@ -172,31 +195,31 @@ def _step(f: Fields, panes: dict[str, PaneSpec], stage: str, history: _PaneHisto
     for name in fresh:
         if name not in panes:
             raise CourseFileError(f.path, f"step '{step_id}' restarts unknown pane '{name}'",
-                                  line_of(f.path, name))
+                                  _step_line(f.path, step_id, f'"{name}"'))
         history.restart(name)
     run: dict[str, tuple[Action, ...]] = {}
     for pane_name, lines in f.table_of("run", {}).table.items():
         if pane_name not in panes or panes[pane_name].strategy:
             raise CourseFileError(f.path, f"step '{step_id}' runs actions on '{pane_name}', "
                                   "which is not an action pane",
-                                  line_of(f.path, f"run.{pane_name}"))
+                                  _step_line(f.path, step_id, f"run.{pane_name}"))
         if not isinstance(lines, list) or not lines or any(not isinstance(x, str) for x in lines):
             raise CourseFileError(f.path, f"step '{step_id}': run.{pane_name} should be a list "
-                                  "of commands", line_of(f.path, f"run.{pane_name}"))
+                                  "of commands", _step_line(f.path, step_id, f"run.{pane_name}"))
         run[pane_name] = history.parse(f.path, step_id, pane_name, lines)
     until: dict[str, float] = {}
     for pane_name, value in f.table_of("until", {}).table.items():
         if pane_name not in panes or not panes[pane_name].strategy:
             raise CourseFileError(f.path, f"step '{step_id}' sets until for '{pane_name}', "
                                   "which is not a strategy pane",
-                                  line_of(f.path, f"until.{pane_name}"))
+                                  _step_line(f.path, step_id, f"until.{pane_name}"))
         if value == "end":
             until[pane_name] = END
         elif isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
             until[pane_name] = float(value)
         else:
             raise CourseFileError(f.path, f"step '{step_id}': until.{pane_name} should be seconds "
-                                  "or \"end\"", line_of(f.path, f"until.{pane_name}"))
+                                  "or \"end\"", _step_line(f.path, step_id, f"until.{pane_name}"))
     pipeline = _pipeline(f.table_of("pipeline")) if "pipeline" in f.table else None
     if stage == PIPELINE and pipeline is None:
         raise CourseFileError(f.path, f"step '{step_id}' needs a pipeline = {{...}} table", where)
@@ -213,7 +236,7 @@ def _step(f: Fields, panes: dict[str, PaneSpec], stage: str, history: _PaneHisto
             known, kinds = history.knows(name), "target, group or slot"
         if not known:
             raise CourseFileError(f.path, f"step '{step_id}' focuses on '{name}', which is no "
-                                  f"{kinds} here", line_of(f.path, f'"{name}"'))
+                                  f"{kinds} here", _step_line(f.path, step_id, f'"{name}"'))
     return StepSpec(step_id, run, until, fresh, pipeline, focus)
 
 
@@ -229,8 +252,19 @@ def _check_until_order(path: Path, steps: tuple[StepSpec, ...]) -> None:
                 raise CourseFileError(path, f"step '{step.id}': until.{name} goes back in time "
                                       "(a strategy pane only moves forward; use fresh to "
                                       "restart it)",
-                                      line_of(path, f'"{step.id}"'))
+                                      _step_line(path, step.id, f"until.{name}"))
             reached[name] = t
+
+
+def _check_exercise(path: Path, exercise: str) -> None:
+    """Practice mode opens `exercises/<id>.toml` next to the sections folder: it must exist."""
+    folder = path.parent.parent / "exercises"
+    known = sorted(p.stem for p in folder.glob("*.toml"))
+    if exercise not in known:
+        close = difflib.get_close_matches(exercise, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise CourseFileError(path, f"exercise '{exercise}' is not in {folder.name}/{hint}",
+                              line_of(path, "exercise ="))
 
 
 def load_section(path: Path) -> SectionSpec:
@@ -270,8 +304,8 @@ def load_section(path: Path) -> SectionSpec:
         seen.add(step.id)
     _check_until_order(path, steps)
     exercise = f.get("exercise", str, None)
-    if exercise is not None and not exercise.strip():
-        raise CourseFileError(path, "'exercise' is empty", line_of(path, "exercise"))
+    if exercise is not None:
+        _check_exercise(path, exercise)
     return SectionSpec(section_id, f.get("order", int), stage, tuple(panes.values()), steps,
                        strategies, exercise)
 

@@ -1,0 +1,447 @@
+"""The course as data: every section loads in both languages, and each step shows what its
+narration says (checked by replaying the section's stage with StagePlayer); broken lesson files
+give one clear error naming the file and line."""
+
+import re
+import shutil
+import tomllib
+
+import pytest
+from markdown_it import MarkdownIt
+
+from lessons import COURSE_DIR, LOCALES
+from lessons.course import load_course
+from lessons.files import CourseFileError
+from models.course import StagePlayer
+from models.pipeline import FAILED, PASSED, RUNNING, SKIPPED, STAGES, WAITING
+
+BOOK_SECTIONS = [  # DESIGN.md's table: learners compare these with the book
+    ("5.1", "배포 관련 용어 (CI/CD)", "Deployment terms: CI and CD"),
+    ("5.1.1", "무중단/중단 배포", "Zero-downtime vs downtime deployment"),
+    ("5.1.2", "현재 위치 배포", "In-place deployment"),
+    ("5.1.3", "서버 단위의 블루/그린 배포", "Server-level blue/green deployment"),
+    ("5.1.4", "서버 내 블루/그린 배포", "In-server blue/green deployment"),
+    ("5.2.1", "배포에 필요한 절차", "The procedure a blue/green deployment needs"),
+    ("5.2.2", "[실습] 블루/그린 배포", "Hands-on: blue/green deployment"),
+    ("5.3", "정리", "Summary"),
+]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course()
+
+
+def at(course, section_id: str, step_id: str) -> StagePlayer:
+    """A player showing the end of `step_id` (replayed from the seeds, as going back does)."""
+    section = course.section(section_id)
+    player = StagePlayer(section)
+    player.goto([s.id for s in section.steps].index(step_id))
+    return player
+
+
+def live_slots(frame):
+    return [n for n in frame.nodes if n.kind == "slot" and n.live]
+
+
+# --- the whole course ------------------------------------------------------------------------
+
+def test_every_section_of_the_chapter_in_book_order_with_its_titles(course):
+    assert [s.id for s in course.sections] == [sid for sid, _, _ in BOOK_SECTIONS]
+    for sid, ko, en in BOOK_SECTIONS:
+        assert course.text("ko", sid).title == ko
+        assert course.text("en", sid).title == en
+        assert course.text("ko", sid).description and course.text("en", sid).description
+
+
+def test_both_languages_have_the_same_step_ids(course):
+    for section in course.sections:
+        ids = [s.id for s in section.steps]
+        for lang in LOCALES:
+            raw = tomllib.loads((COURSE_DIR / lang / f"{section.id}.toml").read_text("utf-8"))
+            assert sorted(raw["steps"]) == sorted(ids), (lang, section.id)
+
+
+def _plain_text(body: str):
+    def walk(tokens):
+        for token in tokens:
+            if token.children:
+                yield from walk(token.children)
+            elif token.type == "text":
+                yield token.content
+    return " ".join(walk(MarkdownIt().parse(body)))
+
+
+def test_narration_is_well_formed_markdown_in_the_right_language(course):
+    for section in course.sections:
+        for lang in LOCALES:
+            for step_id, text in course.text(lang, section.id).steps.items():
+                plain = _plain_text(text.body)
+                where = (lang, section.id, step_id)
+                # An emphasis marker Markdown did not take shows up as a stray '*' on screen.
+                assert "*" not in plain and "`" not in plain, where
+                assert bool(HANGUL.search(text.body)) == (lang == "ko"), where
+                assert text.title.strip(), where
+
+
+def test_replaying_a_step_shows_the_same_stage_as_playing_up_to_it(course):
+    for section in course.sections:
+        forward = StagePlayer(section)
+        seen = []
+        for k in range(forward.step_count):
+            forward.play(k)
+            forward.finish()
+            seen.append(forward.frames())
+        for k in reversed(range(forward.step_count)):
+            back = StagePlayer(section)
+            back.goto(k)
+            assert back.frames() == seen[k], (section.id, section.steps[k].id)
+
+
+# --- 5.1 CI/CD -------------------------------------------------------------------------------
+
+def _pipeline_history(course, step_id):
+    """Every frame of the step's pipeline as it plays, a simulated second apart."""
+    section = course.section("5.1")
+    player = StagePlayer(section)
+    player.play([s.id for s in section.steps].index(step_id))
+    frames = []
+    while player.animating:
+        player.tick(1.0)
+        frames.append(player.frames()["pipeline"])
+    return frames
+
+
+def test_continuous_delivery_waits_for_a_person_at_the_approval_gate(course):
+    frames = _pipeline_history(course, "delivery")
+    approval, production = STAGES.index("approval"), STAGES.index("production")
+    waited = [f for f in frames for row in f.stages
+              if row[approval] == RUNNING and row[production] == WAITING]
+    assert waited, "some commit should be seen waiting at the gate"
+    for frame in frames:
+        for row in frame.stages:
+            if row[production] != WAITING:
+                assert row[approval] == PASSED
+    assert frames[-1].deployed == (1, 2, 3)
+
+
+def test_continuous_deployment_has_no_gate_and_ships_sooner(course):
+    def first_deploy_time(step):
+        return next(f.t for f in _pipeline_history(course, step) if f.deployed)
+    frames = _pipeline_history(course, "deployment")
+    assert all(row[STAGES.index("approval")] == SKIPPED for f in frames for row in f.stages)
+    assert frames[-1].deployed == (1, 2, 3)
+    assert first_deploy_time("deployment") < first_deploy_time("delivery")
+
+
+def test_a_failing_test_stops_that_commit_only(course):
+    player = at(course, "5.1", "failing-test")
+    frame = player.frames()["pipeline"]
+    broken = frame.stages[1]
+    assert broken[STAGES.index("test")] == FAILED
+    assert all(state == SKIPPED for state in broken[STAGES.index("test") + 1:])
+    assert frame.deployed == (1, 3)
+
+
+def test_a_rejected_release_never_reaches_production(course):
+    frame = at(course, "5.1", "rejected").frames()["pipeline"]
+    assert frame.deployed == ()
+    assert all(row[STAGES.index("approval")] == FAILED for row in frame.stages)
+
+
+# --- 5.1.1 downtime vs zero-downtime ---------------------------------------------------------
+
+def test_downtime_and_zero_downtime_side_by_side(course):
+    start = at(course, "5.1.1", "same-start").frames()
+    assert start["downtime"].nodes == start["zero"].nodes  # same fleet, same traffic, same seed
+    assert start["downtime"].serving == start["zero"].serving == 4
+
+    stop_all = at(course, "5.1.1", "stop-all").frames()
+    assert stop_all["downtime"].serving == 0
+    assert stop_all["downtime"].failed == stop_all["downtime"].requests > 0
+    assert stop_all["zero"].serving == 2 and stop_all["zero"].failed == 0
+
+    checks = at(course, "5.1.1", "checks").frames()["downtime"]
+    assert all(n.version == "v102" and n.state == "running" and n.lb != "healthy"
+               for n in checks.nodes)
+    assert checks.failed > stop_all["downtime"].failed
+
+    player = at(course, "5.1.1", "downtime-over")
+    over = player.frames()
+    assert over["downtime"].serving == 4
+    assert player.panes["zero"].script is not None  # the rolling one is still going
+    assert over["zero"].failed == 0
+
+    player = at(course, "5.1.1", "zero-done")
+    done = player.frames()
+    assert player.panes["zero"].script is None
+    assert done["downtime"].failed == over["downtime"].failed > 0  # it stopped growing
+    assert done["zero"].failed == 0
+    for frame in done.values():
+        assert {n.version for n in frame.nodes} == {"v102"}
+
+
+# --- 5.1.2 in-place --------------------------------------------------------------------------
+
+def test_in_place_two_at_a_time(course):
+    first_out = at(course, "5.1.2", "first-out").frames()["main"]
+    out = [n.name for n in first_out.nodes if n.lb != "healthy"]
+    assert out == ["web-1", "web-2"] and first_out.serving == 2
+
+    back = at(course, "5.1.2", "first-back").frames()["main"]
+    assert back.serving == 4
+    assert sorted(n.version for n in back.nodes) == ["v101", "v101", "v102", "v102"]
+
+    player = at(course, "5.1.2", "second-back")
+    end = player.frames()["main"]
+    assert {n.version for n in end.nodes} == {"v102"} and end.failed == 0
+    metrics = player.simulation("main").metrics
+    assert metrics.min_serving == 2 and metrics.max_instances == 4  # the dips, no fifth server
+
+
+# --- 5.1.3 server-level blue/green -----------------------------------------------------------
+
+def test_server_level_blue_green_four_stages_and_the_cost(course):
+    created = at(course, "5.1.3", "green-created").frames()["main"]
+    green = created.group("green")
+    assert len(green) == 4 and all(n.version == "v102" and n.lb == "unused" for n in green)
+    assert created.serving == 4 and created.instances == 8
+
+    both = at(course, "5.1.3", "both-serve").frames()["main"]
+    assert both.serving == 8 and both.instances == 8
+    assert dict(both.ok_by_version).get("v102", 0) > 0
+
+    blue_out = at(course, "5.1.3", "blue-out").frames()["main"]
+    assert blue_out.serving == 4 and blue_out.instances == 8
+    assert all(n.state == "running" and n.version == "v101" and n.lb == "unused"
+               for n in blue_out.group("blue"))
+
+    player = at(course, "5.1.3", "blue-terminated")
+    end = player.frames()["main"]
+    assert player.simulation("main").final_versions() == {"v102": 4}
+    assert end.instances == 4 and end.failed == 0
+
+
+def test_rollback_while_blue_exists_reinstalls_nothing(course):
+    section = course.section("5.1.3")
+    player = at(course, "5.1.3", "blue-out")
+    sim = player.simulation("main")
+    events_before = len(sim.metrics.events)
+    player.play([s.id for s in section.steps].index("rollback"))
+    player.finish()
+    assert sim.final_versions() == {"v101": 4}
+    during = sim.metrics.events[events_before:]
+    assert not [e for e in during if e.kind in ("hook", "launch", "stop")]
+    assert player.frames()["main"].failed == 0
+
+
+# --- 5.1.4 in-server blue/green --------------------------------------------------------------
+
+def test_in_server_one_live_slot_at_every_step(course):
+    section = course.section("5.1.4")
+    player = StagePlayer(section)
+    for k, step in enumerate(section.steps):
+        player.play(k)
+        while player.animating:
+            player.tick(0.5)
+            assert len(live_slots(player.frames()["main"])) == 1, step.id
+
+
+def test_in_server_switch_after_a_passing_check(course):
+    checked = at(course, "5.1.4", "health-check")
+    assert checked.frames()["main"].recent[-1].kind == "health"
+    assert checked.frames()["main"].recent[-1].detail == "200"
+    assert live_slots(checked.frames()["main"])[0].name == "web-1:8081"
+
+    switched = at(course, "5.1.4", "switch").frames()["main"]
+    assert [(n.name, n.version) for n in live_slots(switched)] == [("web-1:8082", "v102")]
+    assert switched.failed == 0
+    assert dict(switched.ok_by_version).get("v102", 0) > 0
+
+    idle = at(course, "5.1.4", "old-stays").frames()["main"].node("web-1:8081")
+    assert idle.state == "running" and idle.version == "v101" and not idle.live
+
+
+def test_switching_to_an_empty_slot_fails_until_switched_back(course):
+    mistake = at(course, "5.1.4", "empty-switch").frames()["main"]
+    live = live_slots(mistake)[0]
+    assert live.name == "web-1:8082" and live.version is None
+    assert mistake.failed > 0
+
+    player = at(course, "5.1.4", "switch-back")
+    failed = player.frames()["main"].failed
+    player.simulation("main").advance(60)
+    assert player.frames()["main"].failed == failed
+    assert live_slots(player.frames()["main"])[0].name == "web-1:8081"
+
+
+# --- 5.2.1 the procedure, and each step skipped -----------------------------------------------
+
+def test_the_procedure_pane_never_fails_and_never_dips(course):
+    player = at(course, "5.2.1", "recap")
+    sim = player.simulation("procedure")
+    assert sim.metrics.failed == 0
+    assert sim.metrics.min_serving >= 4
+    assert sim.final_versions() == {"v102": 4}
+    assert player.frames()["procedure"].instances == 4
+
+
+@pytest.mark.parametrize("step_id", ["register-green", "wait-healthy", "deregister-blue",
+                                     "terminate-blue"])
+def test_a_skipped_step_shows_failures(course, step_id):
+    player = at(course, "5.2.1", step_id)
+    assert player.frames()["skipped"].failed > 0
+    assert player.frames()["procedure"].failed == 0
+
+
+def test_an_undersized_green_leaves_one_server_serving(course):
+    frames = at(course, "5.2.1", "green-ready").frames()
+    assert frames["skipped"].serving == 1
+    assert frames["procedure"].serving == 4
+
+
+# --- 5.2.2 hands-on ---------------------------------------------------------------------------
+
+def test_hands_on_offers_practice_and_animates_a_clean_solution(course):
+    section = course.section("5.2.2")
+    assert section.exercise == "bluegreen"
+    start = at(course, "5.2.2", "the-task").frames()["main"]
+    assert [n.name for n in start.nodes] == ["blue-1", "blue-2", "blue-3", "blue-4"]
+    assert {n.version for n in start.nodes} == {"v101"}
+    player = at(course, "5.2.2", "your-turn")
+    sim = player.simulation("main")
+    assert sim.metrics.failed == 0 and sim.metrics.min_serving >= 4
+    assert sim.final_versions() == {"v102": 4}
+    assert all(n.state == "terminated" for n in player.frames()["main"].group("blue"))
+    assert "press **x**" in course.text("en", "5.2.2").steps["the-task"].body.lower()
+    assert "**x** 키" in course.text("ko", "5.2.2").steps["the-task"].body
+
+
+# --- 5.3 summary ------------------------------------------------------------------------------
+
+def test_summary_compares_every_strategy(course):
+    section = course.section("5.3")
+    assert section.stage == "table"
+    assert section.strategies == ("recreate", "in-place", "blue-green", "in-server", "canary")
+
+
+# --- loader strictness ------------------------------------------------------------------------
+
+@pytest.fixture
+def copy(tmp_path):
+    root = tmp_path / "lessons"
+    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return root
+
+
+def edit(path, old, new):
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def line_with(path, needle):
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_the_copy_loads(copy):
+    assert len(load_course(copy).sections) == len(BOOK_SECTIONS)
+
+
+def test_unknown_key_is_named(copy):
+    path = copy / "sections" / "5.1.3.toml"
+    edit(path, 'focus = ["blue"]', 'focus = ["blue"]\nfocs = ["green"]')
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert str(err.value).startswith(f"5.1.3.toml, line {line_with(path, 'focs')}:")
+    assert "'steps[1].focs' is not a known key" in str(err.value)
+
+
+def test_bad_command_names_file_line_and_nearest_word(copy):
+    path = copy / "sections" / "5.1.3.toml"
+    edit(path, '"launch green 4 v102"', '"lunch green 4 v102"')
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    message = str(err.value)
+    assert message.startswith(f"5.1.3.toml, line {line_with(path, 'lunch green')}:")
+    assert "step 'green-created'" in message and "did you mean 'launch'?" in message
+
+
+def test_a_step_may_name_what_an_earlier_step_launched(copy):
+    path = copy / "sections" / "5.1.3.toml"
+    edit(path, 'run.main = ["register green", "wait healthy green", "wait 20"]',
+         'run.main = ["register green-1", "register green-2", "register green-3", '
+         '"register green-4", "wait healthy green", "wait 20"]')
+    load_course(copy)
+    edit(path, '"register green-4"', '"register green-5"')
+    with pytest.raises(CourseFileError, match="unknown target or group 'green-5'"):
+        load_course(copy)
+
+
+def test_missing_locale_text_for_a_step(copy):
+    path = copy / "ko" / "5.1.4.toml"
+    text = path.read_text("utf-8")
+    start = text.index("[steps.switch-back]")
+    path.write_text(text[:start], "utf-8")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert str(err.value) == "5.1.4.toml: has no text for step 'switch-back'"
+    assert err.value.path == path
+
+
+def test_mismatched_step_ids(copy):
+    path = copy / "en" / "5.2.1.toml"
+    edit(path, "[steps.recap]", "[steps.summary]")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert err.value.path == path
+    assert "no text for step 'recap'" in str(err.value)
+
+
+def test_text_for_a_step_the_section_lacks(copy):
+    path = copy / "ko" / "5.1.2.toml"
+    path.write_text(path.read_text("utf-8") + '\n[steps.extra]\ntitle = "t"\nbody = "b"\n', "utf-8")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert err.value.path == path and err.value.line == line_with(path, "[steps.extra]")
+    assert "has text for step 'extra', which the section lacks" in str(err.value)
+
+
+def test_missing_locale_file(copy):
+    (copy / "en" / "5.3.toml").unlink()
+    with pytest.raises(CourseFileError, match=r"^5\.3\.toml: the file is missing$"):
+        load_course(copy)
+
+
+@pytest.mark.parametrize("file, old, new, problem", [
+    ("5.1.3.toml", 'focus = ["green"]', 'focus = ["purple"]',
+     "focuses on 'purple', which is no target, group or slot here"),
+    ("5.1.toml", 'focus = ["test"]', 'focus = ["tests"]',
+     "focuses on 'tests', which is no pipeline stage here"),
+    ("5.1.1.toml", "until.zero = 160", "until.zero = 15",
+     "until.zero goes back in time"),
+    ("5.2.2.toml", 'exercise = "bluegreen"', 'exercise = "bluegren"',
+     "exercise 'bluegren' is not in exercises/; did you mean 'bluegreen'?"),
+    ("5.1.1.toml", 'strategy = "in-place"', 'strategy = "blue-green"',
+     "strategy 'blue-green' starts from the 'bluegreen' scenario, not 'fleet'"),
+    ("5.3.toml", 'id = "rollback"', 'id = "Roll back"',
+     "step id 'Roll back' should be lowercase letters, digits and hyphens"),
+])
+def test_bad_section_values(copy, file, old, new, problem):
+    path = copy / "sections" / file
+    edit(path, old, new)
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert err.value.path == path and problem in str(err.value)
+    assert err.value.line == line_with(path, new)
+
+
+def test_pane_without_a_label(copy):
+    path = copy / "en" / "5.1.1.toml"
+    edit(path, 'zero = "Zero-downtime deployment (in-place, two at a time)"\n', "")
+    with pytest.raises(CourseFileError, match="has no \\[panes\\] label for pane 'zero'"):
+        load_course(copy)
