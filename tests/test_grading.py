@@ -1,0 +1,219 @@
+"""The grader: references pass, known-bad attempts fail on the named criterion and line, the grade
+is the same for the same seed, and the rules are judged over the whole run, not by luck."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from lessons.exercises import load_exercises
+from models.exercises import CRITERIA
+from models.grading import grade, grade_run
+from models.practice import parse_line
+
+EXERCISES = load_exercises()
+SEED_OFFSETS = (0, 1, 2)
+REQUIRED = ("bluegreen", "bluegreen-in-server", "in-place", "bluegreen-bad-build")
+HANGUL = re.compile(r"[가-힣]")
+
+
+def test_the_four_exercises_of_the_issue_and_the_variants_exist():
+    assert set(REQUIRED) <= set(EXERCISES)
+    variants = {e.id: e for e in EXERCISES.values() if e.base == "bluegreen"}
+    assert variants["bluegreen-6"].scenario.servers == 6
+    assert variants["bluegreen-slow-start"].params.fault == "slow-start"
+    assert variants["bluegreen-bad-build"].params.fault == "bad-build"
+    for exercise in EXERCISES.values():
+        assert "zero-downtime" in [c.id for c in exercise.criteria]
+        assert set(exercise.texts) == {"ko", "en"}
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_the_reference_solution_passes_with_full_marks(exercise_id, offset):
+    exercise = EXERCISES[exercise_id]
+    result = grade(exercise, exercise.solution, exercise.seed + offset)
+    assert result.passed, [(c.id, c.message()) for c in result.failed]
+    assert result.score == 100
+    assert result.facts["failed"] == 0
+
+
+CASES = [(e.id, bad.id) for e in EXERCISES.values() for bad in e.bad]
+
+
+@pytest.mark.parametrize(("exercise_id", "bad_id"), CASES)
+@pytest.mark.parametrize("offset", SEED_OFFSETS)
+def test_each_known_bad_attempt_fails_on_its_criterion_at_its_line(exercise_id, bad_id, offset):
+    exercise = EXERCISES[exercise_id]
+    bad = next(b for b in exercise.bad if b.id == bad_id)
+    result = grade(exercise, bad.script, exercise.seed + offset)
+    criterion = result.criterion(bad.fails)
+    assert not result.passed and result.score < 100
+    assert not criterion.passed
+    assert criterion.line == bad.line
+    assert criterion.t is not None and criterion.t >= 0
+    # The message points at the command the learner wrote on that line.
+    command = result.command(bad.line)
+    assert command and command in criterion.message("en") and command in criterion.message("ko")
+
+
+def test_every_criterion_is_the_named_failure_of_some_known_bad_attempt():
+    named = {(e.id, b.fails) for e in EXERCISES.values() for b in e.bad}
+    for exercise in EXERCISES.values():
+        for spec in exercise.criteria:
+            assert (exercise.id, spec.id) in named, (exercise.id, spec.id)
+
+
+@pytest.mark.parametrize("exercise_id", REQUIRED)
+def test_the_same_attempt_and_seed_give_the_same_grade(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    attempts = [exercise.solution] + [b.script for b in exercise.bad]
+    for seed in (1, 2, 3):
+        for text in attempts:
+            first = grade(exercise, text, seed).as_dict("en")
+            assert grade(exercise, text, seed).as_dict("en") == first
+    requests = {grade(exercise, exercise.solution, seed).facts["requests"] for seed in (1, 2, 3)}
+    assert len(requests) > 1  # the seed does shape the traffic
+
+
+def test_order_is_judged_by_what_was_stopped_not_by_whether_a_request_was_unlucky():
+    # With almost no traffic nothing is in flight, so no request fails; stopping blue while it
+    # is still registered is wrong all the same.
+    exercise = EXERCISES["bluegreen"]
+    quiet = dataclasses.replace(exercise, params=exercise.params.with_(rps=0.0001))
+    result = grade(quiet, "launch green 4 v102\nregister green\nwait healthy green\n"
+                          "terminate blue\n")
+    assert result.facts["failed"] == 0
+    assert result.criterion("zero-downtime").passed
+    order = result.criterion("order")
+    assert not order.passed and order.line == 4
+    assert "blue-1" in order.message("en")
+
+
+def test_a_deregister_that_leaves_nothing_serving_is_blamed_with_how_low_it_went():
+    exercise = EXERCISES["bluegreen"]
+    result = grade(exercise, "launch green 4 v102\nregister green\nderegister blue\nwait 30\n")
+    capacity = result.criterion("capacity")
+    assert (capacity.line, capacity.t) == (3, 40.0)
+    assert "fell to 0" in capacity.message("en")
+    assert "0대로" in capacity.message("ko")
+    downtime = result.criterion("zero-downtime")
+    assert downtime.line == 3 and downtime.t > 40.0
+    assert "No server was in service" in downtime.message("en")
+
+
+def test_the_terminate_that_cut_requests_in_flight_is_the_line_blamed():
+    exercise = EXERCISES["bluegreen"]
+    text = "launch green 4 v102\nregister green\nwait healthy green\nderegister blue\n" \
+           "terminate blue\nwait 30\n"
+    for seed in (1, 2, 3, 4, 5):
+        result = grade(exercise, text, seed)
+        order = result.criterion("order")
+        assert order.line == 5 and "draining" in order.message("en")
+        downtime = result.criterion("zero-downtime")
+        if not downtime.passed:  # a request was in flight on blue: it was cut at line 5
+            assert downtime.line == 5 and "cut off" in downtime.message("en")
+
+
+def test_the_bad_build_is_cleaned_up_without_users_ever_reaching_green():
+    exercise = EXERCISES["bluegreen-bad-build"]
+    result = grade(exercise, exercise.solution)
+    assert result.passed
+    # The deadline of `wait healthy` is an error the learner sees, with its line.
+    assert [line for line, _msg in result.errors] == [3]
+    assert "600" in result.errors[0][1].render("en")
+    pushed = grade(exercise, "launch green 4 v102\nregister green\nwait 120\nderegister blue\n"
+                             "wait 30\n")
+    no_green = pushed.criterion("no-green-traffic")
+    assert not no_green.passed and no_green.line == 2
+    # Green became reachable only when blue left and every target left was unhealthy.
+    assert no_green.t == pytest.approx(160.0)
+    assert pushed.criterion("zero-downtime").line == 2  # the HTTP 500s of the broken build
+    assert "HTTP 500" in pushed.criterion("zero-downtime").message("en")
+
+
+def test_in_server_switch_to_a_slot_that_does_not_answer_is_blamed_on_the_switch():
+    exercise = EXERCISES["bluegreen-in-server"]
+    result = grade(exercise, "start web-1:8082 v102\nswitch web-1 8082\nwait 30\n")
+    assert result.criterion("zero-downtime").line == 2
+    order = result.criterion("order")
+    assert order.line == 2 and "before a health check" in order.message("en")
+    assert result.criterion("goal").passed  # v102 did end up live: the path was wrong
+
+
+def test_score_weighs_the_criteria_that_passed():
+    exercise = EXERCISES["bluegreen"]
+    bad = next(b for b in exercise.bad if b.id == "blue-left-running")
+    result = grade(exercise, bad.script)
+    weights = {c.id: c.weight for c in exercise.criteria}
+    assert [c.id for c in result.failed] == ["cleanup"]
+    assert result.score == round(100 * (sum(weights.values()) - weights["cleanup"])
+                                 / sum(weights.values()))
+
+
+def test_the_json_has_exactly_the_fields_of_the_design():
+    exercise = EXERCISES["bluegreen"]
+    bad = next(b for b in exercise.bad if b.id == "terminate-while-draining")
+    data = grade(exercise, bad.script).as_dict("en")
+    assert list(data) == ["exercise", "passed", "score", "criteria", "summary"]
+    assert data["exercise"] == "bluegreen" and data["passed"] is False
+    for item in data["criteria"]:
+        assert list(item) == ["id", "passed", "message", "t", "line"]
+        assert item["id"] in CRITERIA
+        if item["passed"]:
+            assert item["t"] is None and item["line"] is None
+        else:
+            assert isinstance(item["t"], float) and isinstance(item["line"], int)
+    summary = data["summary"]
+    assert summary["text"].startswith("Not passed")
+    assert summary["commands"] == 5 and summary["reference_commands"] == 7
+    assert summary["final_versions"] == {"v102": 4}
+
+
+def test_messages_come_in_the_learners_language():
+    exercise = EXERCISES["in-place"]
+    bad = next(b for b in exercise.bad if b.id == "no-wait-for-drain")
+    result = grade(exercise, bad.script, lang="ko")
+    for criterion in result.criteria:
+        ko, en = criterion.message("ko"), criterion.message("en")
+        assert HANGUL.search(ko) and not HANGUL.search(en)
+    assert result.as_dict()["summary"]["text"].startswith("아직 통과하지")
+    assert result.as_dict("en")["summary"]["text"].startswith("Not passed")
+
+
+def test_a_run_driven_command_by_command_grades_like_a_whole_script():
+    """The practice console runs each command on a live simulation, in small time steps."""
+    exercise = EXERCISES["bluegreen"]
+    sim = exercise.new_simulation()
+    history = ()
+    for text in exercise.solution.split("\n"):
+        action = parse_line(text, exercise.scenario, history)
+        if action is None:
+            continue
+        sim.begin(action)
+        while sim.busy:
+            sim.step_until(sim.now + 0.7)  # the UI's animation ticks
+        history += (action,)
+    console = grade_run(exercise, sim).as_dict("en")
+    script = grade(exercise, "\n".join(a.text() for a in history)).as_dict("en")
+    assert console == script
+    assert console["passed"]
+
+
+def test_grading_while_a_command_still_runs_lets_it_finish_first():
+    exercise = EXERCISES["in-place"]
+    sim = exercise.new_simulation()
+    for number, text in enumerate(["deregister web-1", "wait drained web-1",
+                                   "deploy web-1 v102"], 1):
+        sim.begin(parse_line(text, exercise.scenario, tuple(r.action for r in sim.results)))
+        if number < 3:
+            sim.run_current()
+    sim.step_until(sim.now + 3)  # the deploy is mid-way
+    assert sim.busy
+    result = grade_run(exercise, sim)
+    assert [a.text() for a in result.actions][-1] == "deploy web-1 v102"
+    assert not sim.busy
+    assert result.criterion("order").passed and result.criterion("zero-downtime").passed
+    assert not result.criterion("goal").passed
