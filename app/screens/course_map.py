@@ -92,6 +92,10 @@ class CourseMapScreen(Screen):
         body.append(" · " + tr("map.steps", lang, n=len(section.steps)) + "\n", style="italic")
         if section.exercise:
             body.append(tr("map.practice", lang) + "\n", style="italic")
+        body.append("\n")
+        for number, step in enumerate(section.steps, 1):
+            body.append(f"{number:>2}. ", style="dim")
+            body.append(text.steps[step.id].title + "\n")
         if section_id in app.completed_sections():
             body.append("\n" + tr("map.done", lang) + " · " + tr("map.completed", lang) + "\n",
                         style="bold green")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -36,13 +35,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold")
-        table.add_column()
         keys = [k for k in KEYS if k[0] != "x" or self.practice]
-        key_w = max(cell_len(k) for k, _ in keys)
+        key_w = max(cell_len(k) for k, _ in keys) + 2
+        table = Text()
         for key, text in keys:
-            table.add_row(fit(key, key_w), tr(text, lang))
+            table.append(fit(key, key_w), style="bold")
+            table.append(tr(text, lang) + "\n")
         legend = Text()
         legend.append(tr("help.legend", lang) + "\n", style="bold")
         for key in LEGEND:

@@ -200,25 +200,34 @@ class ClusterView(LinesView):
         frame = self.frame
         if frame is None:
             return lines
-        metrics = self._metrics_line(frame, pal)
-        rows = self.rows(frame, max(1, height - 2))
-        # Height the diagram wants (one row per entry, the load balancer box at least 3).
-        want = max(3, len(rows))
-        spare = height - 2 - want  # title and metrics lines are always there
+        avail = height - 2  # below the title, above the metrics line
+        rows = self.rows(frame, max(1, avail))
+        n = len(rows)
         label_w = max(cell_len(tr("chart.capacity", self.lang)),
                       cell_len(tr("chart.failed", self.lang)))
         chart_w = width - label_w - 2
-        chart: list[Line] = []
-        if spare >= 2 and chart_w >= 8:
-            cap_rows = max(1, min(4, (spare - 2) // 3 + 1))
-            chart = self._chart(frame, label_w, chart_w, cap_rows, pal)
-        room = height - 2 - len(chart) - (1 if chart else 0)
-        diagram = self._diagram(frame, width, max(1, room), pal)
+        # Room is handed out in order of use: the diagram, a one-row chart, air between
+        # nodes, a taller chart, more air; whatever is left goes above the diagram.
+        used = max(3, n)
+        cap_rows = 0
+        if avail - used >= 3 and chart_w >= 8:
+            cap_rows, used = 1, used + 3
+        spacing = 1
+        if n > 1 and avail - used >= n - 1:
+            spacing, used = 2, used + n - 1
+        while cap_rows and cap_rows < 6 and avail - used >= 1 and (cap_rows < 4 or n <= 6):
+            cap_rows, used = cap_rows + 1, used + 1
+        if 1 < n <= 6 and avail - used >= n - 1:
+            spacing, used = 3, used + n - 1
+        top = max(0, avail - used) // 3
+        lines.extend([] for _ in range(top))
+        diagram = self._diagram(frame, rows, spacing, width, pal)
+        room = avail - top - (cap_rows + 2 if cap_rows else 0)
         lines.extend(diagram[:max(1, room)])
-        if chart:
+        if cap_rows:
             lines.append([])
-            lines.extend(chart)
-        lines.append(metrics)
+            lines.extend(self._chart(frame, label_w, chart_w, cap_rows, pal))
+        lines.append(self._metrics_line(frame, pal))
         return lines
 
     def _chart(self, frame: Frame, label_w: int, chart_w: int, cap_rows: int,
@@ -276,16 +285,15 @@ class ClusterView(LinesView):
             sep, Segment(tr("m.time", lang, t=format_clock(frame.t)), pal.dim),
         ]
 
-    def _diagram(self, frame: Frame, width: int, room: int, pal: Palette) -> list[Line]:
-        rows = self.rows(frame, room)
-        spacing = 2 if len(rows) * 2 - 1 <= room else 1
+    def _diagram(self, frame: Frame, rows: list[Row], spacing: int, width: int,
+                 pal: Palette) -> list[Line]:
         height = max(3, (len(rows) - 1) * spacing + 1)
         positions = [i * spacing for i in range(len(rows))]
         node_rows = [positions[i] for i, r in enumerate(rows) if r.kind == "node" and r.depth == 0]
         first, last = (node_rows[0], node_rows[-1]) if node_rows else (0, 0)
         box_mid = max(1, (first + last) // 2)
         height = max(height, box_mid + 2)
-        link = max(4, min(14, width - TRUNK_X - 1 - 34))
+        link = max(4, min(14 if width < 120 else 22, width - TRUNK_X - 1 - 34))
         self._link_len = {0: link, 1: 4}
         grid: list[Line] = [[] for _ in range(height)]
         # The load balancer box, its middle row wired to the trunk.
