@@ -9,9 +9,9 @@ display order, so a keyboard is enough. Same seed, same order of questions and o
 Scoring (each question is worth one point):
 - choice, predict: 1 for the right option, 0 otherwise.
 - order: 1 - moves / (n - 1), where `moves` is the fewest steps you would have to pick up and
-  put elsewhere to fix the order (n minus the longest run of steps already in the right relative
-  order). One misplaced step of six earns 0.8; a reversed list earns 0. Only an exact order
-  counts as correct.
+  put elsewhere to fix the order (n minus the largest set of steps already in the right order
+  relative to each other). One misplaced step of six earns 0.8; a reversed list earns 0. Only
+  the exact order counts as correct.
 - practical: the grade's score scaled to 0..1 when there is one, else 1 for a pass, 0 for a fail.
 - skipped or unanswered: 0.
 """
@@ -176,7 +176,7 @@ class Shown:
     number: int  # 1-based position in this run
     total: int
     question: Question
-    quiz: Quiz
+    quiz: Quiz = field(repr=False)
     option_ids: tuple[str, ...]  # display order
     right: tuple[int, ...]  # choice/predict: the right index; order: the right ordering
     values: Mapping[str, str] = field(default_factory=dict)  # predict placeholders
@@ -249,7 +249,7 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
 
 
 def order_credit(given: Sequence[int], right: Sequence[int]) -> float:
-    """1 - moves/(n-1); moves = steps outside the longest run already in the right order."""
+    """1 - moves/(n-1); moves = n minus the most steps already in the right relative order."""
     place = {index: position for position, index in enumerate(right)}
     ranks = [place[index] for index in given]
     tails: list[int] = []  # longest increasing subsequence, patience style
