@@ -17,7 +17,7 @@ from rich.text import Text
 
 from app.i18n import lang_from_env
 from lessons import COURSE_DIR, LOCALES
-from lessons.files import CourseFileError, line_of
+from lessons.files import CourseFileError
 from models.exercises import Exercise, nearest_id
 from models.grading import Grade, Note, criterion_label, grade
 from models.practice import ParseError, parse_script
@@ -176,15 +176,7 @@ def check_course(root: Path) -> tuple[list[str], str]:
             quizzes = load_quizzes(root)
         except CourseFileError as err:
             problems.append(_where(err, root))
-    if course is not None and exercises is not None:
-        for section in course.sections:
-            if section.exercise and section.exercise not in exercises:
-                hint = nearest_id(section.exercise, exercises)
-                path = root / "sections" / f"{section.id}.toml"
-                problems.append(_where(CourseFileError(
-                    path, f"exercise '{section.exercise}' does not exist"
-                    + (f"; did you mean '{hint}'?" if hint else ""),
-                    line_of(path, section.exercise)), root))
+    # A section's `exercise` is resolved by load_course; a practical quiz's by load_quizzes.
     runs = bad_count = 0
     for exercise in (exercises or {}).values():
         found, runs_here = _check_scripts(exercise, origins, root)
