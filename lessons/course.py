@@ -326,7 +326,8 @@ def load_text(path: Path, section: SectionSpec) -> SectionText:
         raise CourseFileError(path, f"has text for step '{extra[0]}', which the section lacks",
                               line_of(path, extra[0]))
     pane_fields = f.table_of("panes", {})
-    names = {p.name for p in section.panes}
+    # A pipeline stage has one pane, the pipeline itself, labelled like a simulation pane.
+    names = {"pipeline"} if section.stage == PIPELINE else {p.name for p in section.panes}
     for name in sorted(names - set(pane_fields.table)):
         raise CourseFileError(path, f"has no [panes] label for pane '{name}'",
                               line_of(path, "[panes]"))

@@ -26,6 +26,7 @@ def test_rows_show_what_each_strategy_does(seed):
     assert rows["in-place"].min_serving == 2
     assert rows["in-place"].max_instances == 4
     assert rows["in-server"].max_instances == 1
+    assert 4 < rows["canary"].max_instances < rows["blue-green"].max_instances
     # Switching traffic back beats redeploying the old version.
     assert rows["blue-green"].rollback_s < rows["in-place"].rollback_s
     assert rows["in-server"].rollback_s < rows["blue-green"].rollback_s

@@ -295,6 +295,12 @@ def test_a_skipped_step_shows_failures(course, step_id):
     assert player.frames()["procedure"].failed == 0
 
 
+def test_registered_green_gets_nothing_until_healthy(course):
+    frame = at(course, "5.2.1", "register-green").frames()["procedure"]
+    assert {n.lb for n in frame.group("green")} == {"initial"}
+    assert frame.serving == 4 and dict(frame.ok_by_version).get("v102", 0) == 0
+
+
 def test_an_undersized_green_leaves_one_server_serving(course):
     frames = at(course, "5.2.1", "green-ready").frames()
     assert frames["skipped"].serving == 1
