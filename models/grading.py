@@ -30,6 +30,8 @@ from .messages import Msg
 UNSAFE_STOP, SWITCH = "unsafe_stop", "switch"
 BAD_SWITCHES = ("unchecked", "empty")
 DOWN, HTTP_500 = "down", "http_500"
+# Criteria about where the run ended rather than how it got there.
+END_STATE_CRITERIA = (GOAL, CLEANUP)
 
 GRADE_TEMPLATES: dict[str, dict[str, str]] = {
     # Where something happened: the attempt line (and its command), or only the time.
@@ -308,6 +310,18 @@ def grade_run(exercise: Exercise, sim: Simulation, lang: str = "en") -> Grade:
     return Grade(exercise.id, sim.seed, passed, score, results, actions, facts, errors, lang)
 
 
+def goal_reached(exercise: Exercise, sim: Simulation) -> bool:
+    """Whether the live run is in the exercise's end state now (goal and clean-up met).
+
+    Reads the simulation without changing it, so practice mode can offer to grade as soon as
+    the learner gets there.
+    """
+    actions = tuple(r.action for r in sim.results)
+    judge = _Judge(sim, actions, _EndState.of(sim, actions))
+    return all(judge.criterion(spec).passed for spec in exercise.criteria
+               if spec.id in END_STATE_CRITERIA)
+
+
 def _ordered(specs: tuple[CriterionSpec, ...]) -> list[CriterionSpec]:
     return sorted(specs, key=lambda s: CRITERIA.index(s.id) if s.id in CRITERIA else len(CRITERIA))
 
@@ -487,5 +501,6 @@ class _Judge:
         return False, note, t, line
 
 
-__all__ = ["Grade", "CriterionResult", "Note", "grade", "grade_run", "criterion_label",
+__all__ = ["Grade", "CriterionResult", "Note", "grade", "grade_run", "goal_reached",
+           "criterion_label",
            "GRADE_TEMPLATES"]

@@ -238,3 +238,13 @@ def test_check_of_a_missing_folder_is_bad_input(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nowhere")]) == 2
     assert capsys.readouterr().err.strip() == \
         f"deploylab: '{tmp_path / 'nowhere'}' is not a folder"
+
+
+def test_grade_and_check_never_import_textual():
+    code = ("import sys\nfrom app.cli import main\n"
+            "main(['grade', 'bluegreen-in-server', '-', '--json'])\n"
+            "main(['check'])\n"
+            "print('textual' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], input="status\n", capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.stdout.strip().splitlines()[-1] == "False", run.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
-from models.grading import grade, grade_run
+from models.grading import goal_reached, grade, grade_run
 from models.practice import parse_line
 
 EXERCISES = load_exercises()
@@ -217,3 +217,27 @@ def test_grading_while_a_command_still_runs_lets_it_finish_first():
     assert not sim.busy
     assert result.criterion("order").passed and result.criterion("zero-downtime").passed
     assert not result.criterion("goal").passed
+
+
+def test_goal_reached_reads_the_live_run_without_finishing_it():
+    exercise = EXERCISES["bluegreen"]
+    sim = exercise.new_simulation()
+    steps = list(exercise.parse(exercise.solution).actions)
+    for action in steps[:-1]:
+        sim.run(action)
+        assert not goal_reached(exercise, sim)  # blue still runs until the last command
+    sim.run(steps[-1])
+    requests = sim.metrics.requests
+    assert goal_reached(exercise, sim)
+    sim.advance(10)
+    assert sim.metrics.requests > requests  # traffic still flows: nothing was finished
+    assert grade_run(exercise, sim).passed
+
+
+def test_an_attempt_with_no_commands_fails_the_goal_at_the_start_state():
+    exercise = EXERCISES["bluegreen"]
+    result = grade_run(exercise, exercise.new_simulation(), "en")
+    assert not result.passed
+    goal = result.criterion("goal")
+    assert goal.line is None and "the start state" in goal.message("en")
+    assert result.criterion("zero-downtime").passed and result.facts["commands"] == 0
