@@ -2,7 +2,20 @@
 
 Both languages must cover the same questions and the same options; prediction texts may only
 use known placeholders; a practical must name a known exercise. The first problem found is a
-`CourseFileError` naming the file and, where known, the line.
+`CourseFileError` naming the file (its path in the course) and, where known, the line.
+
+Structure, one `[[questions]]` table each, by kind:
+    choice     id, options = [ids], correct = id
+    order      id, steps = [ids in the right order]
+    predict    id, read = min_serving|max_instances|failed|downtime_s|outcome, choices = 4,
+               run = { strategy, servers, batch, rps, fault }   (the engine computes the answer)
+    practical  id, exercise = an exercise id
+Words, per language: `title`, then `[questions.<id>]` with `prompt`, `explanation` (required for
+predict and practical), and `[questions.<id>.options.<option or step id>]` with `label` and
+`why`. A count prediction has no options, only `value_label` ("{value}대"); a failed/downtime_s
+prediction has options `yes` and `no`; an outcome prediction has succeeded, rolled_back, failed.
+Prediction texts may use {servers} {batch} {rps} {value} and the run summary's figures.
+`<lang>/quizzes/labels.toml` holds the review's own words.
 """
 
 from __future__ import annotations
