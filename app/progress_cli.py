@@ -1,0 +1,280 @@
+"""`deploylab progress`: a learner's progress as a table, or an export a teacher can collect.
+
+`deploylab progress [--profile NAME] [--export FILE.csv|FILE.json]`
+
+The export has one row per record and the same columns in both formats, so a teacher can gather
+every learner's file and concatenate them:
+
+    profile          the learner's profile name
+    kind             "section" (a lesson completed), "quiz" (one quiz attempt) or
+                     "practice" (one graded practice attempt)
+    item             the section id, the quiz id or the exercise name
+    section          the course section the item belongs to, when known
+    attempt          1, 2, ... per item, oldest first (always 1 for a completed section)
+    score, max_score the attempt's score out of max_score (empty for a section)
+    passed           practice: true or false; a completed section: true; a quiz: empty
+    when             when it happened, ISO 8601 local time with its UTC offset
+    duration_s       a quiz: seconds from its start to its end; otherwise empty
+    lang             the language a section was completed in; otherwise empty
+    seed             a practice attempt's random seed; otherwise empty
+    failed_criteria  a practice attempt: the ids of the criteria it failed, space-separated
+
+CSV: UTF-8 with a byte-order mark (so Excel shows Korean names), a header row, an empty cell for
+no value, true/false for passed. JSON: {"format": "deploylab-progress", "version": 1, "profile",
+"exported_at", "columns", "records": [...]} with the same keys, numbers as numbers, null for no
+value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from app.store import (
+    DEFAULT_PROFILE,
+    PRACTICE_MAX_SCORE,
+    ItemProgress,
+    ProfileNameError,
+    ProgressStore,
+    ProgressSummary,
+    db_path,
+)
+
+EXPORT_FORMAT = "deploylab-progress"
+EXPORT_VERSION = 1
+COLUMNS = ("profile", "kind", "item", "section", "attempt", "score", "max_score", "passed", "when",
+           "duration_s", "lang", "seed", "failed_criteria")
+
+_WORDS = {
+    "title": {"en": "Progress of {profile}", "ko": "{profile}의 학습 진도"},
+    "section": {"en": "Section", "ko": "절"},
+    "name": {"en": "Title", "ko": "제목"},
+    "done": {"en": "Done", "ko": "완료"},
+    "quiz": {"en": "Best quiz", "ko": "퀴즈 최고 점수"},
+    "practice": {"en": "Best practice", "ko": "실습 최고 점수"},
+    "attempts": {"en": "Attempts", "ko": "시도"},
+    "yes": {"en": "✓ done", "ko": "✓ 완료"},
+    "passed": {"en": "passed", "ko": "통과"},
+    "failed": {"en": "not passed", "ko": "미통과"},
+    "exercise": {"en": "practice: {name}", "ko": "실습: {name}"},
+    "stored": {"en": "Stored in {path}", "ko": "저장 위치: {path}"},
+    "nothing": {"en": "No progress recorded yet for profile '{profile}'.",
+                "ko": "'{profile}' 프로필에는 아직 기록된 진도가 없습니다."},
+    "exported": {"en": "Exported {count} records of '{profile}' to {path}.",
+                 "ko": "'{profile}'의 기록 {count}개를 {path}에 내보냈습니다."},
+}
+
+
+def _say(key: str, lang: str, **params: Any) -> str:
+    return _WORDS[key][lang].format(**params)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    chosen = getattr(args, "lang", None)
+    if chosen in ("ko", "en"):
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def _fail(message: str) -> int:
+    print(f"deploylab: {message}", file=sys.stderr)
+    return 2
+
+
+def _load_course() -> Any | None:
+    # The table is still useful with bare section ids, so a broken course must not stop it.
+    try:
+        from lessons.course import load_course
+
+        return load_course()
+    except Exception:  # noqa: BLE001 - any failure to load means "no titles", nothing more
+        return None
+
+
+def _when(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
+
+
+def export_records(store: ProgressStore | None, profile: str, course: Any | None) -> list[dict]:
+    """The export's rows (see the module docstring), completions first, then attempts by time."""
+    if store is None:
+        return []
+    section_ids = {s.id for s in course.sections} if course else set()
+    exercise_section = ({s.exercise: s.id for s in course.sections if s.exercise}
+                        if course else {})
+
+    def row(**values: Any) -> dict:
+        return {column: values.get(column) for column in COLUMNS}
+
+    records = [row(profile=profile, kind="section", item=c.section_id, section=c.section_id,
+                   attempt=1, passed=True, when=_when(c.completed_at), lang=c.lang)
+               for c in store.completions()]
+    attempts: list[tuple[float, dict]] = []
+    counts: dict[tuple[str, str], int] = {}
+    for q in store.quiz_attempts():
+        counts[("quiz", q.quiz_id)] = number = counts.get(("quiz", q.quiz_id), 0) + 1
+        attempts.append((q.finished_at, row(
+            profile=profile, kind="quiz", item=q.quiz_id,
+            section=q.quiz_id if q.quiz_id in section_ids else None, attempt=number,
+            score=q.score, max_score=q.max_score, when=_when(q.finished_at),
+            duration_s=round(q.duration_s, 3))))
+    for p in store.practice_attempts():
+        counts[("practice", p.exercise)] = number = counts.get(("practice", p.exercise), 0) + 1
+        attempts.append((p.recorded_at, row(
+            profile=profile, kind="practice", item=p.exercise,
+            section=exercise_section.get(p.exercise), attempt=number, score=p.score,
+            max_score=PRACTICE_MAX_SCORE, passed=p.passed, when=_when(p.recorded_at),
+            seed=p.seed, failed_criteria=" ".join(p.failed_criteria) or None)))
+    attempts.sort(key=lambda pair: pair[0])
+    return records + [r for _, r in attempts]
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _render_export(records: list[dict], profile: str, fmt: str) -> str:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([_csv_cell(r[c]) for c in COLUMNS] for r in records)
+        return buffer.getvalue()
+    document = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "profile": profile,
+                "exported_at": _when(time.time()), "columns": list(COLUMNS), "records": records}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_atomically(target: Path, text: str, encoding: str) -> None:
+    # A temporary file renamed into place: a teacher's collection never picks up half a file.
+    folder = target.parent
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as f:
+            f.write(text)
+        os.replace(temp_name, target)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        raise
+
+
+def _score(item: ItemProgress | None, lang: str) -> str:
+    if item is None:
+        return "-"
+    text = f"{item.best_score}/{item.max_score}"
+    if item.passed is not None:
+        text += f" ({_say('passed' if item.passed else 'failed', lang)})"
+    return text
+
+
+def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str) -> Table:
+    table = Table(title=_say("title", lang, profile=profile), title_justify="left")
+    for key in ("section", "name", "done", "quiz", "practice", "attempts"):
+        table.add_column(_say(key, lang), justify="right" if key == "attempts" else "left")
+    course_ids: list[str] = []
+    if course is not None:
+        for spec in course.sections:
+            course_ids.append(spec.id)
+            title = course.text(lang, spec.id).title
+            _add_row(table, summary.section(spec.id, exercise=spec.exercise), title, lang)
+    for progress in summary.sections:
+        if progress.section_id not in course_ids:
+            _add_row(table, progress, "", lang)
+    claimed = set(summary.exercise_sections)
+    for exercise, item in sorted(summary.exercises.items()):
+        if exercise not in claimed:
+            table.add_row("-", _say("exercise", lang, name=exercise), "-", "-",
+                          _score(item, lang), str(item.attempts))
+    return table
+
+
+def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
+    table.add_row(progress.section_id, title, _say("yes", lang) if progress.completed else "-",
+                  _score(progress.quiz, lang), _score(progress.practice, lang),
+                  str(progress.attempts) if progress.attempts else "-")
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    """Show `profile`'s progress, or export it; 0 on success, 2 with one sentence on bad input."""
+    # An explicit empty name is a mistake to report, not a request for the default profile.
+    profile = getattr(args, "progress_profile", None)
+    if profile is None:
+        profile = getattr(args, "profile", None)
+    if profile is None:
+        profile = DEFAULT_PROFILE
+    export = getattr(args, "export", None)
+    lang = _lang(args)
+    fmt = None
+    if export is not None:
+        fmt = Path(export).suffix.lower().lstrip(".")
+        if fmt not in ("csv", "json"):
+            return _fail(f"--export needs a file name ending in .csv or .json, not '{export}'")
+    try:
+        exists = ProgressStore.exists(profile)
+        path = db_path(profile)
+    except ProfileNameError as err:
+        return _fail(str(err))
+    # Reading must not create a profile: a typo in --profile would leave an empty folder behind.
+    store = ProgressStore.open(profile) if exists else None
+    try:
+        if store is not None and store.notice:
+            print(store.notice_in(lang), file=sys.stderr)
+        course = _load_course()
+        exercise_sections = ({s.exercise: s.id for s in course.sections if s.exercise}
+                             if course else {})
+        if fmt is not None:
+            return _export(Path(export), store, profile, course, fmt, lang)
+        summary = (store.summary(exercise_sections) if store is not None
+                   else ProgressSummary(profile, {}, {}, {}, exercise_sections))
+        console = Console(highlight=False)
+        console.print(_table(summary, course, profile, lang))
+        if summary.empty:
+            console.print(_say("nothing", lang, profile=profile))
+        else:
+            console.print(_say("stored", lang, path=store.path if store else path), style="dim")
+        return 0
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _export(target: Path, store: ProgressStore | None, profile: str, course: Any | None,
+            fmt: str, lang: str) -> int:
+    records = export_records(store, profile, course)
+    text = _render_export(records, profile, fmt)
+    try:
+        if target.is_dir():
+            return _fail(f"cannot write the export to {target}: it is a folder")
+        _write_atomically(target, text, "utf-8-sig" if fmt == "csv" else "utf-8")
+    except OSError as err:
+        reason = (err.strerror or str(err)).lower()
+        if isinstance(err, FileNotFoundError):
+            reason = f"the folder {target.parent} does not exist"
+        return _fail(f"cannot write the export to {target}: {reason}")
+    print(_say("exported", lang, count=len(records), profile=profile, path=target))
+    return 0
