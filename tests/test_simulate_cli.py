@@ -8,6 +8,7 @@ the engine changes on purpose, regenerate them deliberately and review the diff:
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -188,6 +189,25 @@ def test_simulate_does_not_import_textual(json_flag):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert run.stderr == "[]"
+
+
+ENGINE_MODULES = {"app", "app.cli", "models", "models.actions", "models.cluster",
+                  "models.engine", "models.frames", "models.loadbalancer", "models.messages",
+                  "models.metrics", "models.params", "models.report", "models.scenarios",
+                  "models.strategies"}
+
+
+def test_simulate_json_loads_only_the_engine():
+    """Start-up time is part of the contract (see tests/benchmarks): `simulate --json` must not
+    pull in the course, the grader, rich or Textual."""
+    code = ("import sys\nfrom app.cli import main\nrc = main(['simulate', '--json'])\n"
+            "ours = ('app', 'models', 'lessons', 'rich', 'textual')\n"
+            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in ours)))\n"
+            "sys.exit(rc)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    loaded = set(ast.literal_eval(run.stderr))
+    assert loaded - ENGINE_MODULES == set()
 
 
 # --- golden summaries -------------------------------------------------------------------------
