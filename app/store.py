@@ -277,22 +277,22 @@ _NOTICES: dict[str, dict[str, str]] = {
     "memory": {
         "en": "Progress cannot be saved in {folder} ({reason}), so what you do now will be lost "
               "when DeployLab closes{shown}; set DEPLOYLAB_DATA_DIR to a folder you can write to.",
-        "ko": "{folder}에 진도를 저장할 수 없어서({reason}) 지금부터 하는 학습은 "
+        "ko": "{folder}에 진도를 저장할 수 없어서({reason}) {shown}지금부터 하는 학습은 "
               "DeployLab을 닫으면 사라지므로 쓸 수 있는 폴더를 "
-              "DEPLOYLAB_DATA_DIR로 지정하세요{shown}.",
+              "DEPLOYLAB_DATA_DIR로 지정하세요.",
     },
     "newer": {
         "en": "Your progress file {path} was written by a newer DeployLab (schema {found}; "
               "this one knows up to {known}), so it is left untouched and what you do now "
               "will not be saved{shown}.",
         "ko": "진도 파일 {path}은(는) 더 새로운 DeployLab이 만든 것이라(스키마 {found}, 이 버전은 "
-              "{known}까지 읽음) 손대지 않았으며 지금부터 하는 학습은 저장되지 않습니다{shown}.",
+              "{known}까지 읽음) 손대지 않았으며, {shown}지금부터 하는 학습은 저장되지 않습니다.",
     },
     "busy": {
         "en": "Your progress file {path} stayed locked by another program, so what you do now "
               "will not be saved{shown}.",
-        "ko": "진도 파일 {path}을(를) 다른 프로그램이 계속 잠그고 있어서 지금부터 하는 학습은 "
-              "저장되지 않습니다{shown}.",
+        "ko": "진도 파일 {path}을(를) 다른 프로그램이 계속 잠그고 있어서 {shown}지금부터 하는 "
+              "학습은 저장되지 않습니다.",
     },
     "not_saved": {
         "en": "Your latest progress could not be saved to {path} ({reason}).",
@@ -322,8 +322,9 @@ def _shown_phrase(count: int, had_source: bool, lang: str) -> str:
     if not had_source:
         return ""
     if lang == "ko":
-        return (f" (이전 기록 {count}개는 그대로 보여 드립니다)" if count
-                else " (이전 기록은 읽지 못했습니다)")
+        # Korean puts this before the main clause: "이전 기록은 보여 드리지만 ... 사라집니다"
+        return (f"이전 기록 {count}개는 그대로 보여 드리지만 " if count
+                else "이전 기록은 읽지 못했고 ")
     if count:
         return (f" (the {count} earlier records in it are shown)" if count != 1
                 else " (the one earlier record in it is shown)")
@@ -572,7 +573,9 @@ class ProgressStore:
 
     @classmethod
     def open(cls, profile: str = DEFAULT_PROFILE, path: Path | None = None) -> ProgressStore:
-        """Open (or create) `profile`'s store; raises only `ProfileNameError` for a bad name."""
+        """Open (or create) `profile`'s store in the data directory `path` (default: see the
+        module docstring). Raises only `ProfileNameError`, for a bad name; any trouble with the
+        file itself is recovered from and told in `notice`."""
         store = cls(validate_profile(profile), db_path(profile, path))
         store._start()
         return store

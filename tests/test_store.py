@@ -487,3 +487,18 @@ def test_two_processes_writing_at_once_lose_nothing(data_dir, tmp_path):
             quizzes = sorted(a.answers[0]["n"] for a in store.quiz_attempts(f"quiz-{tag}"))
             assert quizzes == list(range(count))
         assert len(store.completed_sections()) == 2 * len(range(0, count, 20))
+
+
+def test_a_write_refused_mid_session_still_lands_in_a_fresh_file():
+    store = ProgressStore.open()
+    fill(store)
+    # From here SQLite refuses writes on this connection exactly as it does for a file that
+    # turned read-only under a running app.
+    store._conn.execute("PRAGMA query_only = ON")
+    store.mark_section_completed("5.3", "en")
+    assert "read-only" in store.notice and "4 records were recovered" in store.notice
+    assert store.completed_sections() == {"5.1.2", "5.1.3", "5.3"}
+    assert_moved_aside(store, "readonly")
+    with ProgressStore.open() as again:
+        assert again.practice_attempts()[0].criteria == CRITERIA
+        assert len(again.quiz_attempts()) == 1
