@@ -39,6 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -62,12 +63,14 @@ _WORDS = {
     "section": {"en": "Section", "ko": "절"},
     "name": {"en": "Title", "ko": "제목"},
     "done": {"en": "Done", "ko": "완료"},
-    "quiz": {"en": "Best quiz", "ko": "퀴즈 최고 점수"},
-    "practice": {"en": "Best practice", "ko": "실습 최고 점수"},
-    "attempts": {"en": "Attempts", "ko": "시도"},
+    "quiz": {"en": "Quiz", "ko": "퀴즈"},
+    "practice": {"en": "Practice", "ko": "실습"},
+    "attempts": {"en": "Tries", "ko": "시도"},
+    "best": {"en": "Quiz and Practice show the best score so far; Tries counts both.",
+             "ko": "퀴즈와 실습은 지금까지의 최고 점수이고, 시도는 둘을 합친 횟수입니다."},
     "yes": {"en": "✓ done", "ko": "✓ 완료"},
     "passed": {"en": "passed", "ko": "통과"},
-    "failed": {"en": "not passed", "ko": "미통과"},
+    "failed": {"en": "failed", "ko": "미통과"},
     "exercise": {"en": "practice: {name}", "ko": "실습: {name}"},
     "stored": {"en": "Stored in {path}", "ko": "저장 위치: {path}"},
     "nothing": {"en": "No progress recorded yet for profile '{profile}'.",
@@ -193,9 +196,12 @@ def _score(item: ItemProgress | None, lang: str) -> str:
 
 
 def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str) -> Table:
-    table = Table(title=_say("title", lang, profile=profile), title_justify="left")
+    table = Table(title=_say("title", lang, profile=profile), title_justify="left",
+                  caption=_say("best", lang), caption_justify="left", box=box.SIMPLE_HEAD)
     for key in ("section", "name", "done", "quiz", "practice", "attempts"):
-        table.add_column(_say(key, lang), justify="right" if key == "attempts" else "left")
+        # Only the title may wrap; scores and marks stay whole on narrow terminals.
+        table.add_column(_say(key, lang), justify="right" if key == "attempts" else "left",
+                         no_wrap=key != "name", overflow="fold")
     course_ids: list[str] = []
     if course is not None:
         for spec in course.sections:
