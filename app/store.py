@@ -409,17 +409,21 @@ def _user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _check_ours(conn: sqlite3.Connection) -> int:
+    """The file's schema version, if it is ours and not from a newer DeployLab; reads only."""
+    version = _user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise _NewerSchema(version)
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise _Damaged("the file holds tables that are not DeployLab progress")
+    return version
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
-    if _user_version(conn) > SCHEMA_VERSION:
-        raise _NewerSchema(_user_version(conn))
-    if _user_version(conn) == SCHEMA_VERSION:
+    if _check_ours(conn) == SCHEMA_VERSION:
         return
     with _transaction(conn):
-        version = _user_version(conn)  # another process may have migrated while we waited
-        if version > SCHEMA_VERSION:
-            raise _NewerSchema(version)
-        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise _Damaged("the file holds tables that are not DeployLab progress")
+        version = _check_ours(conn)  # another process may have migrated while we waited
         for number in range(version, SCHEMA_VERSION):
             for statement in MIGRATIONS[number]:
                 conn.execute(statement)
@@ -455,6 +459,7 @@ def _open_db(target: Path | str) -> sqlite3.Connection:
         verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if verdict != "ok":
             raise _Damaged(verdict)
+        _check_ours(conn)  # before anything is written, so a file that is not ours stays as found
         _use_wal(conn)
         _migrate(conn)
         _check_schema(conn)

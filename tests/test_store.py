@@ -335,8 +335,10 @@ def test_another_programs_database_is_moved_aside_not_mixed_into():
     conn.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
     conn.commit()
     conn.close()
+    before = path.read_bytes()
     store = ProgressStore.open()
     aside = assert_moved_aside(store, "damaged")
+    assert aside.read_bytes() == before  # set aside exactly as found
     conn = sqlite3.connect(aside)
     assert conn.execute("SELECT url FROM bookmarks").fetchall() == [("https://example.org",)]
     conn.close()
@@ -348,6 +350,7 @@ def test_a_file_from_a_newer_deploylab_is_left_untouched_and_still_shown():
     path = db_path()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
+    conn.execute("PRAGMA journal_mode = DELETE")  # as a newer version might leave it
     conn.commit()
     conn.close()
     before = path.read_bytes()
