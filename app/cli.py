@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
     grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
     grade.add_argument("--json", action="store_true", help="print one JSON object")
-    grade.add_argument("--lang", choices=("ko", "en"), help="language of the messages")
+    # SUPPRESS: without the flag here, `deploylab --lang ko grade ...` keeps the top-level value.
+    grade.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                       help="language of the messages")
     grade.add_argument("--seed", type=_int, default=None, help="random seed (default: the exercise's)")
 
     check = sub.add_parser("check", help="validate course files and run every exercise's solutions",

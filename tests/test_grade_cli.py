@@ -248,3 +248,8 @@ def test_grade_and_check_never_import_textual():
     run = subprocess.run([sys.executable, "-c", code], input="status\n", capture_output=True,
                          text=True, timeout=120, check=False)
     assert run.stdout.strip().splitlines()[-1] == "False", run.stderr
+
+
+def test_the_language_may_also_be_given_before_the_command(tmp_path, capsys):
+    assert main(["--lang", "ko", "grade", "bluegreen", attempt(tmp_path, "status")]) == 1
+    assert "✗ 실패" in capsys.readouterr().out
