@@ -1,7 +1,8 @@
 """Loads the course's sections: `sections/<id>.toml` (structure) and `<lang>/<id>.toml` (words).
 
 Everything is validated into models' types; the first problem found is a `CourseFileError`
-naming the file and, where known, the line.
+naming the file and, where known, the line. A step's commands are checked against the names its
+pane has by then (instances launched in earlier steps count; `fresh` starts the pane over).
 """
 
 from __future__ import annotations
