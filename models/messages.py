@@ -92,6 +92,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "bad_wait": {"en": "'wait' takes seconds, 'healthy <target>' or 'drained <target>'",
                  "ko": "'wait' 사용법: 초, 'healthy <대상>' 또는 'drained <대상>'"},
     "empty_script": {"en": "the attempt has no commands", "ko": "명령이 하나도 없습니다"},
+    "too_many_commands": {"en": "an attempt has at most {most} commands",
+                          "ko": "시도 하나에는 명령을 {most}개까지만 쓸 수 있습니다"},
+    "too_much_waiting": {"en": "the waits of this attempt add up to more than {most} s",
+                         "ko": "이 시도의 wait 시간을 모두 더하면 {most}초가 넘습니다"},
 }
 
 
