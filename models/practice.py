@@ -30,6 +30,10 @@ USAGE = {
 }
 MAX_LAUNCH = 64
 MAX_WAIT_S = 3600
+# Every command ends within minutes of simulated time (waits have deadlines); these caps keep a
+# whole attempt, pasted or generated, to seconds of real time.
+MAX_COMMANDS = 200
+MAX_TOTAL_WAIT_S = 4 * 3600
 
 
 class ParseError(Exception):
@@ -99,6 +103,8 @@ class _Parser:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.names = _Names(scenario)
+        self.commands = 0
+        self.waited = 0.0
 
     def fail(self, n: int, problem: Msg, word: str | None = None, options=()) -> ParseError:
         return ParseError(n, problem, nearest(word, options) if word is not None else None)
@@ -151,6 +157,9 @@ class _Parser:
         verb, args = words[0], words[1:]
         if verb not in COMMANDS:
             raise self.fail(n, Msg.of("unknown_command", word=verb), verb, COMMANDS)
+        self.commands += 1
+        if self.commands > MAX_COMMANDS:
+            raise self.fail(n, Msg.of("too_many_commands", most=MAX_COMMANDS))
         if verb == "wait":
             return self.wait(n, args)
         if len(args) != len(COMMANDS[verb]):
@@ -194,7 +203,11 @@ class _Parser:
 
     def wait(self, n: int, args: list[str]) -> Action:
         if len(args) == 1:
-            return Action("wait", (self.seconds(n, args[0]),), n)
+            seconds = self.seconds(n, args[0])
+            self.waited += float(seconds)
+            if self.waited > MAX_TOTAL_WAIT_S:
+                raise self.fail(n, Msg.of("too_much_waiting", most=MAX_TOTAL_WAIT_S))
+            return Action("wait", (seconds,), n)
         if len(args) == 2 and args[0] in ("healthy", "drained"):
             slots = args[0] == "healthy"
             return Action("wait", (args[0], self.target(n, args[1], slots=slots)), n)
@@ -222,8 +235,11 @@ def parse_line(text: str, scenario: Scenario, history: tuple[Action, ...] = ()) 
     """Parse one console line after the commands already run (their launches made names)."""
     parser = _Parser(scenario)
     for action in history:
+        parser.commands += 1
         if action.verb == "launch":
             for _ in range(int(action.args[1])):
                 parser.names.add(action.args[0])
+        elif action.verb == "wait" and len(action.args) == 1:
+            parser.waited += float(action.args[0])
     words = text.split("#", 1)[0].lower().split()
     return parser.line(len(history) + 1, words) if words else None

@@ -196,3 +196,13 @@ def test_random_valid_command_sequences_always_get_a_grade(attempt, seed):
     for criterion in result.failed:
         assert criterion.t is not None and criterion.t >= 0
         assert criterion.line is None or criterion.line in lines
+
+
+def test_an_attempt_is_capped_so_grading_it_always_ends_soon():
+    too_many = error("status\n" * 200 + "status\n")
+    assert too_many.line == 201 and "at most 200 commands" in too_many.message
+    too_long = error("wait 3600\n" * 4 + "wait 1\n")
+    assert too_long.line == 5 and "14400 s" in too_long.message
+    history = tuple(parse_line("wait 3600", BLUEGREEN_SC) for _ in range(4))
+    with pytest.raises(ParseError):
+        parse_line("wait 1", BLUEGREEN_SC, history)
