@@ -20,6 +20,7 @@ from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
 from models.exercises import Exercise, nearest_id
 from models.grading import Grade, Note, criterion_label, grade
+from models.messages import Msg
 from models.practice import ParseError, parse_script
 
 PASSED, FAILED, BAD_INPUT = 0, 1, 2
@@ -114,9 +115,9 @@ def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console |
                       Text(criterion.message(lang)))
     console.print(table)
     summary = result.summary(lang)
-    for error in summary["errors"]:
-        where = f"line {error['line']}: " if lang == "en" else f"{error['line']}번째 줄: "
-        console.print(Text("  ! " + where + error["message"], style="yellow"))
+    for line, message in result.errors:  # commands that could not run, as the learner saw them
+        shown = Msg.of("at_line", line=line, problem=message) if line is not None else message
+        console.print(Text("  ! " + shown.render(lang), style="yellow"))
     verdict_style = "bold green" if result.passed else "bold red"
     console.print(Text(summary["text"], style=verdict_style))
     console.print(Text(_facts_line(summary, lang), style="dim"))

@@ -258,7 +258,8 @@ class Grade:
         if self.passed:
             return Note.of("summary_passed", score=self.score).render(lang)
         return Note.of("summary_failed", failed=len(self.failed), total=len(self.criteria),
-                       ids=", ".join(c.id for c in self.failed), score=self.score).render(lang)
+                       ids=", ".join(criterion_label(c.id, lang) for c in self.failed),
+                       score=self.score).render(lang)
 
     def summary(self, lang: str | None = None) -> dict:
         lang = lang or self.lang
