@@ -25,7 +25,7 @@ from models.scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
 from models.strategies import STRATEGIES, run_script
 
 SEEDS = (1, 2, 3, 4, 5)
-FAULTS = ("none", "bad-build", "slow-start")
+FAULTS = ("none", "bad-build", "slow-start", "traffic-spike")
 FLEET_SIZE = 4
 # (strategy, batch): in-place runs both the book's HalfAtATime and OneAtATime.
 CONFIGS = (("recreate", 2), ("in-place", 1), ("in-place", 2), ("blue-green", 2),
@@ -356,7 +356,7 @@ def test_hooks_run_in_order_between_block_and_allow_traffic(strategy, batch, fau
 
 # --- invariant 7: server-level blue/green ----------------------------------------------------
 @pytest.mark.parametrize(("strategy", "batch", "fault", "seed"),
-                         runs_of("blue-green", faults=("none", "slow-start")))
+                         runs_of("blue-green", faults=("none", "slow-start", "traffic-spike")))
 def test_blue_green_switches_only_to_a_healthy_green(strategy, batch, fault, seed):
     obs = observed(strategy, batch, fault, seed)
     summary = obs.report.summary()
@@ -396,7 +396,7 @@ def test_in_server_switches_once_to_a_checked_slot(strategy, batch, fault, seed)
     assert [k for k in obs.kills if k.was_live_slot] == []
     assert obs.max_alive == 1
     switch_events = [e for e in events_of(obs) if e.kind == "switch"]
-    if fault != "none":  # bad build, or too slow for the recipe's health checks
+    if fault in ("bad-build", "slow-start"):  # broken, or too slow for the recipe's checks
         assert obs.switches == [] and switch_events == []
         assert obs.live_ports == {("web-1", 8081)}  # nginx untouched
         return
@@ -418,7 +418,7 @@ def test_recreate_has_an_interval_with_nobody_serving(strategy, batch, fault, se
 
 
 @pytest.mark.parametrize(("strategy", "batch", "fault", "seed"),
-                         runs_of("canary", faults=("none", "slow-start")))
+                         runs_of("canary", faults=("none", "slow-start", "traffic-spike")))
 def test_canary_keeps_full_capacity_while_shifting(strategy, batch, fault, seed):
     obs = observed(strategy, batch, fault, seed)
     assert obs.min_serving_in_window >= FLEET_SIZE

@@ -104,10 +104,13 @@ def test_same_seed_byte_identical_other_seed_other_counts(capsys):
     assert first["requests"] != other["requests"]
 
 
-def test_same_seed_identical_across_processes():
-    cmd = [sys.executable, "-m", "app.cli", "simulate", "--strategy", "in-place", "--json"]
-    runs = [subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT).stdout
-            for _ in range(2)]
+@pytest.mark.parametrize("strategy", ["recreate", "in-place", "blue-green", "in-server", "canary"])
+def test_same_seed_identical_across_processes(strategy):
+    # Different string hashing per process: nothing may depend on set or hash order.
+    cmd = [sys.executable, "-m", "app.cli", "simulate", "--strategy", strategy, "--json"]
+    runs = [subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout
+            for hash_seed in ("1", "2")]
     assert runs[0] == runs[1] and runs[0]
 
 
