@@ -70,7 +70,7 @@ def _script_origin(path: Path, header: str, index: int = 0) -> ScriptOrigin:
     seen = -1
     inside = False
     for number, raw in enumerate(lines, 1):
-        text = raw.strip()
+        text = raw.split("#", 1)[0].strip()
         if text.startswith("["):
             inside = text == header and (seen := seen + 1) == index
             continue
@@ -302,7 +302,9 @@ def load_exercises(root: Path = COURSE_DIR,
             raise CourseFileError(raw.path, f"base exercise '{base_id}' is itself a variant; "
                                   "name the exercise it is based on", line_of(raw.path, "base"))
         merged[exercise_id] = _merge(base, raw)
-    built = {k: _build(raw) for k, raw in merged.items()}
+    # Bases first, so a problem in a base is reported against the base's own file.
+    order = sorted(merged, key=lambda k: "base" in merged[k].data)
+    built = {k: _build(merged[k]) for k in order}
     exercises: dict[str, Exercise] = {}
     for exercise_id, exercise in built.items():
         texts: dict[str, ExerciseText] = {}
