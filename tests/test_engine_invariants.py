@@ -14,6 +14,9 @@ import functools
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import HealthCheck as Suppress
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.actions import Action
 from models.cluster import SLOT_PORTS, AppProcess
@@ -573,3 +576,82 @@ def test_in_server_switch_to_an_empty_slot_is_accepted_and_requests_fail():
     assert sim.instances["web-1"].live_port == 8082
     assert sim.metrics.failed > 0
     assert {cause for cause, _line in sim.metrics.failures} == {"down"}
+
+
+# --- any sequence of actions, not just the strategies' ---------------------------------------
+def observe_actions(scenario: Scenario, params: SimParams, seed: int,
+                    texts: list[str]) -> tuple[Observation, Simulation]:
+    """Run learner-style actions (some of them unwise or invalid), watched event by event."""
+    sim = Simulation(scenario, params, seed)
+    obs = Observation()
+    observer = Observer(sim, obs)
+    _current.append(observer)
+    AppProcess.kill = _observed_kill
+    try:
+        for text in texts:
+            sim.run(Action.of(text))
+        sim.finish()
+    finally:
+        AppProcess.kill = _orig_kill
+        _current.pop()
+        observer.detach()
+    return obs, sim
+
+
+def fleet_actions(draw_target, draw_version):
+    return st.one_of(
+        st.builds(lambda t, v: f"deploy {t} {v}", draw_target, draw_version),
+        st.builds(lambda t: f"register {t}", draw_target),
+        st.builds(lambda t: f"deregister {t}", draw_target),
+        st.builds(lambda t: f"terminate {t}", draw_target),
+        st.builds(lambda t: f"health {t}", draw_target),
+        st.builds(lambda t: f"wait healthy {t}", draw_target),
+        st.builds(lambda t: f"wait drained {t}", draw_target),
+        st.builds(lambda s: f"wait {s}", st.sampled_from([1, 5, 15, 40])),
+        st.just("status"),
+    )
+
+
+VERSIONS = st.sampled_from(["v101", "v102"])
+SLOTS = st.sampled_from(["web-1:8081", "web-1:8082"])
+SCENARIOS = {
+    FLEET: (Scenario(FLEET, 3),
+            fleet_actions(st.sampled_from(["web-1", "web-2", "web-3", "web"]), VERSIONS)),
+    BLUEGREEN: (Scenario(BLUEGREEN, 2), st.one_of(
+        st.builds(lambda g, n, v: f"launch {g} {n} {v}", st.sampled_from(["blue", "green"]),
+                  st.integers(1, 2), VERSIONS),
+        fleet_actions(st.sampled_from(["blue-1", "blue-2", "green-1", "green-2", "blue",
+                                       "green"]), VERSIONS))),
+    IN_SERVER: (Scenario(IN_SERVER, 1), st.one_of(
+        st.builds(lambda s, v: f"start {s} {v}", SLOTS, VERSIONS),
+        st.builds(lambda s: f"stop {s}", SLOTS),
+        st.builds(lambda p: f"switch web-1 {p}", st.sampled_from(["8081", "8082"])),
+        st.builds(lambda s: f"health {s}", SLOTS),
+        st.builds(lambda s: f"wait healthy {s}", SLOTS),
+        st.sampled_from(["register web-1", "deregister web-1", "wait drained web-1",
+                         "wait 5", "wait 20", "status"]))),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[Suppress.too_slow])
+@given(data=st.data(), kind=st.sampled_from(sorted(SCENARIOS)),
+       fault=st.sampled_from(["none", "bad-build", "slow-start"]),
+       seed=st.integers(1, 1000),
+       slow_requests=st.booleans(), short_drain=st.booleans())
+def test_any_actions_keep_routing_and_accounting_rules(data, kind, fault, seed, slow_requests,
+                                                       short_drain):
+    """Invariants 1-3 hold whatever a learner types: requests go only where the load balancer
+    may send them, and every request is ok, failed or in flight, exactly once, at every event."""
+    scenario, actions = SCENARIOS[kind]
+    steps = data.draw(st.lists(st.tuples(actions, st.sampled_from([1, 4, 12, 40])),
+                               min_size=1, max_size=8))
+    # A pause after each action, so traffic flows through whatever state it left.
+    texts = [text for action, pause in steps for text in (action, f"wait {pause}")]
+    params = SimParams(rps=12, fault=fault, service_mean_s=3.0 if slow_requests else 0.25,
+                       deregistration_delay_s=8.0 if short_drain else 300.0)
+    obs, sim = observe_actions(scenario, params, seed, texts)
+    assert obs.violations == [], texts
+    frame = sim.frame()
+    assert (frame.requests, frame.ok, frame.failed) == (sim.metrics.requests, sim.metrics.ok,
+                                                         sim.metrics.failed)
+    assert sum(f.count for f in sim.metrics.failures.values()) == sim.metrics.failed
