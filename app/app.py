@@ -6,12 +6,10 @@ classroom settings. Screens render; the models compute.
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Callable
-from functools import partial
+import importlib
+from pathlib import Path
 
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from app.i18n import other_lang, tr
@@ -19,32 +17,14 @@ from app.screens.course_map import CourseMapScreen
 
 PRESENT_THEME = "textual-light"  # reads on a projector; --theme overrides it
 PRACTICE_MODULE = "app.screens.practice"  # issue 5 adds PracticeScreen(exercise, lang) there
+PRACTICE_FILE = Path(__file__).parent / "screens" / "practice.py"
 
 
-class SectionCommands(Provider):
-    """Command palette entries: open any section of the course by number or title."""
+def section_commands():
+    """The command palette's section provider, imported only when the palette opens."""
+    from app.commands import SectionCommands
 
-    def _entries(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app = self.app
-        lang = app.lang
-        entries = []
-        for section in app.course.sections:
-            text = app.course.text(lang, section.id)
-            label = tr("palette.open", lang, id=section.id, title=text.title)
-            entries.append((label, text.description, partial(app.open_section, section.id)))
-        entries.append((tr("palette.map", lang), "", app.show_map))
-        return entries
-
-    async def discover(self) -> Hits:
-        for label, help_text, callback in self._entries():
-            yield DiscoveryHit(label, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, help_text, callback in self._entries():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), callback, help=help_text)
+    return SectionCommands
 
 
 class DeployLabApp(App):
@@ -54,22 +34,27 @@ class DeployLabApp(App):
     see a still screen); `autoplay` defaults to on only for `present`.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     TITLE = "DeployLab"
-    COMMANDS = App.COMMANDS | {SectionCommands}
+    COMMANDS = App.COMMANDS | {section_commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (60, "-w-narrow"), (110, "-w-wide"),
                               (170, "-w-huge")]
     VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (20, "-h-short"), (34, "-h-tall"), (50, "-h-huge")]
 
     def __init__(self, *, lang: str = "en", lesson: str | None = None, present: bool = False,
                  theme: str | None = None, profile: str = "default", instant: bool = False,
-                 autoplay: bool | None = None, store=None, course=None):
+                 autoplay: bool | None = None, store=None, course=None, index=None):
         super().__init__()
-        if course is None:
-            from lessons.course import load_course
+        self._course = course
+        self._index = index
+        if course is None and index is None:
+            try:
+                from app.course_index import read_index
 
-            course = load_course()
-        self.course = course
+                self._index = read_index()
+            except Exception:  # the full loader names the problem and where
+                self._ensure_course()
+        self.course_error: str | None = None
         self.lang = lang
         self.lesson = lesson
         self.present = present
@@ -79,6 +64,34 @@ class DeployLabApp(App):
         self._store = store
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
+
+    # --- the course ----------------------------------------------------------------------
+    @property
+    def toc(self):
+        """What the map and the palette list: the full course, or its index until it loads."""
+        return self._course or self._index
+
+    @property
+    def course(self):
+        """The full, validated course (loaded on first use if the first frame came before)."""
+        self._ensure_course()
+        return self._course
+
+    def _ensure_course(self) -> None:
+        if self._course is None:
+            from lessons.course import load_course
+
+            self._course = load_course()
+
+    def on_ready(self) -> None:
+        # The map came from the index; validate and load the rest now that it is on screen.
+        from lessons.files import CourseFileError
+
+        try:
+            self._ensure_course()
+        except CourseFileError as err:
+            self.course_error = f"the course files are broken: {err}"
+            self.exit(return_code=2)
 
     # --- start ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -125,7 +138,7 @@ class DeployLabApp(App):
     def mark_completed(self, section_id: str) -> None:
         self.store.mark_section_completed(section_id, self.lang)
         self._completed_cache = None
-        title = self.course.text(self.lang, section_id).title
+        title = self.toc.text(self.lang, section_id).title
         self.notify(tr("toast.completed", self.lang, title=title), timeout=4)
 
     # --- navigation ----------------------------------------------------------------------
@@ -146,7 +159,7 @@ class DeployLabApp(App):
             self.pop_screen()
 
     def practice_available(self) -> bool:
-        return importlib.util.find_spec(PRACTICE_MODULE) is not None
+        return PRACTICE_FILE.exists()  # cheaper than importlib.util, which costs start-up time
 
     def open_practice(self, exercise: str) -> None:
         if not self.practice_available():

@@ -33,20 +33,26 @@ def theme_names() -> list[str]:
 def run_course(args: Namespace) -> int:
     """Open the course with args.lang, args.lesson, args.present, args.theme, args.profile."""
     lang = args.lang or lang_from_env(dict(os.environ))
-    from lessons.files import CourseFileError
+    # The table of contents is enough to check --lesson and draw the map; the app validates
+    # the whole course right after its first frame (or before, when a lesson opens directly).
+    from app.course_index import read_index
 
+    index = course = None
     try:
+        index = read_index()
+    except Exception:  # the full loader says what is wrong, and where
         from lessons.course import load_course
+        from lessons.files import CourseFileError
 
-        course = load_course()
-    except CourseFileError as err:
-        return _fail(f"the course files are broken: {err}")
+        try:
+            course = load_course()
+        except CourseFileError as err:
+            return _fail(f"the course files are broken: {err}")
+    ids = [s.id for s in (index or course).sections]
     lesson = getattr(args, "lesson", None)
-    if lesson is not None:
-        ids = [s.id for s in course.sections]
-        if lesson not in ids:
-            return _fail(f"there is no section '{lesson}'; the nearest is {nearest(lesson, ids)} "
-                         f"(sections: {', '.join(ids)})")
+    if lesson is not None and lesson not in ids:
+        return _fail(f"there is no section '{lesson}'; the nearest is {nearest(lesson, ids)} "
+                     f"(sections: {', '.join(ids)})")
     theme = getattr(args, "theme", None)
     if theme is not None and theme not in theme_names():
         return _fail(f"there is no theme '{theme}'; choose one of: {', '.join(theme_names())}")
@@ -59,6 +65,8 @@ def run_course(args: Namespace) -> int:
     from app.app import DeployLabApp
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
-                       theme=theme, profile=store.profile, store=store, course=course)
+                       theme=theme, profile=store.profile, store=store, course=course, index=index)
     app.run()
+    if app.course_error:
+        return _fail(app.course_error)
     return app.return_code or 0

@@ -89,3 +89,74 @@ def test_nearest_prefers_the_closest_id():
     ids = ["5.1", "5.1.1", "5.1.2", "5.2.2", "5.3"]
     assert course_cli.nearest("5.2.3", ids) in ("5.2.2", "5.3")
     assert course_cli.nearest("5.1.2.", ids) == "5.1.2"
+
+
+def test_the_maps_index_agrees_with_the_validated_course():
+    from app.course_index import read_index
+    from lessons.course import load_course
+
+    index, course = read_index(), load_course()
+    assert [s.id for s in index.sections] == [s.id for s in course.sections]
+    for entry, section in zip(index.sections, course.sections, strict=True):
+        assert (entry.stage, entry.exercise) == (section.stage, section.exercise)
+        assert [s.id for s in entry.steps] == [s.id for s in section.steps]
+        for lang in ("ko", "en"):
+            words, text = index.text(lang, section.id), course.text(lang, section.id)
+            assert (words.title, words.description) == (text.title, text.description)
+            assert {k: v.title for k, v in words.steps.items()} == \
+                {k: v.title for k, v in text.steps.items()}
+
+
+async def test_the_app_draws_the_map_from_the_index_then_loads_the_course():
+    from app.app import DeployLabApp
+    from app.course_index import read_index
+
+    app = DeployLabApp(lang="en", index=read_index(), instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app._course is not None  # loaded and validated once the map was on screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.section.id == app.course.sections[0].id
+
+
+@pytest.fixture
+def broken_course(tmp_path, monkeypatch):
+    """A copy of the course the loaders read instead of the real one; the test breaks it."""
+    import shutil
+
+    import app.course_index
+    import lessons.course
+    from lessons import COURSE_DIR
+
+    copy = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(app.course_index.read_index, "__defaults__", (copy,))
+    monkeypatch.setattr(lessons.course.load_course, "__defaults__", (copy,))
+    return copy
+
+
+def test_an_unreadable_course_file_stops_before_the_screen(broken_course, capsys, launched):
+    first = sorted((broken_course / "sections").glob("*.toml"))[0]
+    first.write_text("id = \"5.1\n", "utf-8")  # not TOML at all
+    assert main(["--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("deploylab: the course files are broken: ") and "\n" not in err
+    assert first.name in err
+    assert "app" not in launched
+
+
+def test_an_invalid_course_file_found_after_the_first_frame_still_exits_2(broken_course, capsys,
+                                                                           monkeypatch):
+    from app.app import DeployLabApp
+
+    first = sorted((broken_course / "sections").glob("*.toml"))[0]
+    first.write_text(first.read_text("utf-8").replace('stage = "', 'stage = "nonsense-', 1),
+                     "utf-8")
+    real_run = DeployLabApp.run
+    monkeypatch.setattr(DeployLabApp, "run",
+                        lambda self, *a, **k: real_run(self, headless=True, size=(100, 30)))
+    assert main(["--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("deploylab: the course files are broken: ")
+    assert first.name in err and "stage" in err

@@ -69,6 +69,7 @@ def check_step_on_screen(app, section, lang: str, k: int) -> None:
             view = screen.query_one(f"#pane-{pane.name}", ClusterView)
             shown = lines_text(view)
             frame = expected.frames()[pane.name]
+            assert view.frame == frame
             assert tr("m.serving", lang, n=frame.serving, total=frame.instances) in shown
             assert tr("m.failed", lang, n=f"{frame.failed:,}") in shown
             for node in frame.nodes[:3]:  # the smallest panes show at least three rows

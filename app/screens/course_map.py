@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from app.i18n import tr
 from app.widgets.canvas import fit
-from app.widgets.chrome import TooSmall, localize_bindings
+from app.widgets.chrome import TooSmall, localize_bindings, preset_breakpoints
 
 MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
@@ -26,6 +26,8 @@ class CourseMapScreen(Screen):
     """Lists every section; Enter opens the highlighted one."""
 
     def compose(self) -> ComposeResult:
+        preset_breakpoints(self)
+        localize_bindings(self, MAP_KEYS, self.app.lang)  # before the footer first reads them
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="map-body"):
             with VerticalScroll(id="map-list-box"):
@@ -36,7 +38,8 @@ class CourseMapScreen(Screen):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        self.apply_lang()
+        self.show_heading()
+        self.refresh_sections()
         self.query_one(OptionList).focus()
 
     def on_screen_resume(self) -> None:
@@ -46,23 +49,30 @@ class CourseMapScreen(Screen):
         self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
 
     def apply_lang(self) -> None:
-        lang = self.app.lang
-        localize_bindings(self, MAP_KEYS, lang)
-        self.query_one("#map-heading", Static).update(Text(tr("map.heading", lang), style="bold"))
+        localize_bindings(self, MAP_KEYS, self.app.lang)
+        self.show_heading()
         self.refresh_sections()
+
+    def show_heading(self) -> None:
+        self.query_one("#map-heading", Static).update(
+            Text(tr("map.heading", self.app.lang), style="bold"))
 
     def refresh_sections(self) -> None:
         app = self.app
         lang = app.lang
         done = app.completed_sections()
+        shown = (lang, frozenset(done))
+        if shown == getattr(self, "_shown", None):
+            return  # nothing changed: keep the list as it is (and skip a relayout)
+        self._shown = shown
         option_list = self.query_one(OptionList)
         keep = option_list.highlighted
-        sections = app.course.sections
+        sections = app.toc.sections
         id_w = max(cell_len(s.id) for s in sections) + 2
         mark = tr("map.done", lang)
         options = []
         for section in sections:
-            title = app.course.text(lang, section.id).title
+            title = app.toc.text(lang, section.id).title
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(fit(section.id, id_w), style="bold")
             prompt.append(title)
@@ -83,8 +93,8 @@ class CourseMapScreen(Screen):
     def _describe(self, section_id: str) -> None:
         app = self.app
         lang = app.lang
-        section = app.course.section(section_id)
-        text = app.course.text(lang, section_id)
+        section = app.toc.section(section_id)
+        text = app.toc.text(lang, section_id)
         body = Text()
         body.append(f"{section.id}  {text.title}\n", style="bold")
         body.append("\n" + text.description + "\n\n")

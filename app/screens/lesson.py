@@ -8,6 +8,7 @@ With `instant` every step completes at once and no clock runs, so tests see a st
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown
 
 from app.i18n import tr
-from app.widgets.chrome import StepBar, TooSmall, localize_bindings
+from app.widgets.chrome import StepBar, TooSmall, localize_bindings, preset_breakpoints
 from app.widgets.comparison import ComparisonView
 from app.widgets.pipeline_view import PipelineView
 from app.widgets.stage import ClusterView
@@ -60,6 +61,14 @@ def reading_delay(text: str) -> float:
     return max(5.0, min(30.0, cell_len(text) / 28))
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A stage as drawn: frames by pane, and each cluster pane's (serving, failed) timeline."""
+
+    frames: dict
+    timelines: dict[str, tuple[tuple[int, int], ...]]
+
+
 class PaneGrid(Container):
     """Holds the simulation panes: side by side when there is room, stacked otherwise."""
 
@@ -91,6 +100,10 @@ class LessonScreen(Screen):
         self._clock: Timer | None = None
         self._reading: Timer | None = None
         self._last_tick = 0.0
+        # Each step's end state as drawn (frames and chart timelines), kept once reached, so
+        # going back shows it at once; the player catches up by replay right after the paint.
+        self._ends: dict[int, Snapshot] = {}
+        self._behind: int | None = None  # the step the player must still replay to
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -101,6 +114,8 @@ class LessonScreen(Screen):
         return self.app.course.text(self.lang, self.section.id)
 
     def compose(self) -> ComposeResult:
+        preset_breakpoints(self)
+        localize_bindings(self, LESSON_KEYS, self.app.lang)  # before the footer first reads them
         lang = self.app.lang
         texts = self.app.course.text(lang, self.section.id)
         yield Header(show_clock=False, icon="◆")
@@ -125,7 +140,6 @@ class LessonScreen(Screen):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        localize_bindings(self, LESSON_KEYS, self.lang)
         self.sub_title = ""
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
         self.enter_step(0, animate=not self.instant)
@@ -141,20 +155,56 @@ class LessonScreen(Screen):
     def last(self) -> int:
         return len(self.section.steps) - 1
 
+    @property
+    def animating(self) -> bool:
+        return self._behind is None and self.player.animating
+
+    def snapshot(self) -> Snapshot:
+        """What the stage shows now: every pane's frame and, for cluster panes, its timeline."""
+        timelines = {pane.name: timeline_of(self.player.simulation(pane.name))
+                     for pane in self.section.panes if self.section.stage == CLUSTER}
+        return Snapshot(self.player.frames(), timelines)
+
+    def _remember_end(self, k: int) -> None:
+        if k >= 0 and k not in self._ends and self.player.step == k and not self.player.animating:
+            self._ends[k] = self.snapshot()
+
+    def catch_up(self) -> None:
+        """Replay the player to the step on screen, if a cached end state was shown first."""
+        if self._behind is not None:
+            k, self._behind = self._behind, None
+            if self.player.step != k or self.player.animating:
+                self.player.goto(k)
+
     def enter_step(self, k: int, *, animate: bool) -> None:
         """Show step k: animate into it from step k-1, or jump to its end state by replay."""
         self._cancel_reading()
         k = max(0, min(self.last, k))
-        self.k = k
         if animate and not self.instant:
+            self.catch_up()
+            if self.player.step == k - 1 and self.player.animating:
+                self.player.finish()  # the same end state a replay reaches, for less work
+            self._remember_end(k - 1)
+            self.k = k
             self.player.play(k)
             self.draw(animate=False)
             if not self.paused:
                 self._start_clock()
         else:
-            self.player.goto(k)
+            self.k = k
             self._stop_clock()
-            self.draw(animate=False)
+            at_k = self.player.step == k and not self.player.animating and self._behind is None
+            cached = self._ends.get(k)
+            if cached is not None and not at_k:
+                self._behind = k
+                self.draw(animate=False, shown=cached)
+                self.call_after_refresh(self.catch_up)
+            else:
+                self._behind = None
+                if not at_k:
+                    self.player.goto(k)
+                self._remember_end(k)
+                self.draw(animate=False)
             self._schedule_next()
         self.show_narration()
         self.show_step_bar()
@@ -170,7 +220,7 @@ class LessonScreen(Screen):
 
     def clock_text(self) -> str:
         lang = self.lang
-        if self.player.animating:
+        if self.animating:
             state = tr("clock.paused" if self.paused else "clock.playing", lang)
         else:
             state = tr("clock.done", lang)
@@ -187,19 +237,19 @@ class LessonScreen(Screen):
     def focus_names(self) -> frozenset[str]:
         return frozenset(self.section.steps[self.k].focus)
 
-    def draw(self, *, animate: bool) -> None:
-        """Hand the player's frames to the stage widgets (they redraw without layout)."""
-        frames = self.player.frames()
+    def draw(self, *, animate: bool, shown: Snapshot | None = None) -> None:
+        """Hand frames to the stage widgets (they redraw without layout): the player's, or a
+        remembered step end."""
+        shown = shown or self.snapshot()
+        frames = shown.frames
         focus = self.focus_names()
         stage = self.section.stage
         if stage == CLUSTER:
             for pane in self.section.panes:
                 view = self.query_one(f"#pane-{pane.name}", ClusterView)
-                sim = self.player.simulation(pane.name)
-                timeline = timeline_of(sim)
                 frame = frames[pane.name]
                 names = focus | {n.name for n in frame.nodes if n.group in focus}
-                view.show(frame, timeline, frozenset(names), animate=animate)
+                view.show(frame, shown.timelines[pane.name], frozenset(names), animate=animate)
         elif stage == PIPELINE:
             self.query_one(PipelineView).show(frames.get("pipeline"), focus)
         elif stage == TABLE:
@@ -226,13 +276,13 @@ class LessonScreen(Screen):
         moving = False
         for view in self.query(ClusterView):
             moving = view.move_dots() or moving
-        was_animating = self.player.animating
+        was_animating = self.animating
         if was_animating and not self.paused:
             self.player.tick(dt * self.speed)
             self.draw(animate=True)
-        if not self.player.animating:
+        if not self.animating:
             if was_animating:
-                self.draw(animate=True)
+                self._remember_end(self.k)
                 self.show_step_bar()
                 self._schedule_next()
             if not moving:
@@ -251,7 +301,7 @@ class LessonScreen(Screen):
 
     def _auto_next(self) -> None:
         self._reading = None
-        if self.autoplay and self.k < self.last and not self.player.animating:
+        if self.autoplay and self.k < self.last and not self.animating:
             self.enter_step(self.k + 1, animate=True)
 
     # --- actions -------------------------------------------------------------------------
@@ -259,8 +309,9 @@ class LessonScreen(Screen):
         self.paused = False
         if self.k < self.last:
             self.enter_step(self.k + 1, animate=True)
-        elif self.player.animating:
+        elif self.animating:
             self.player.finish()
+            self._remember_end(self.k)
             self.draw(animate=False)
             self.show_step_bar()
 
@@ -276,13 +327,13 @@ class LessonScreen(Screen):
         self.autoplay = not self.autoplay
         if self.autoplay:
             self.paused = False
-            if self.player.animating:
+            if self.animating:
                 self._start_clock()
             elif self.k < self.last:
                 self.enter_step(self.k + 1, animate=True)
         else:
             self._cancel_reading()
-            if self.player.animating:
+            if self.animating:
                 self.paused = True
                 self._stop_clock()
         self.show_step_bar()

@@ -32,6 +32,24 @@ def localize_bindings(node: DOMNode, specs: Iterable[tuple], lang: str) -> None:
         node.refresh_bindings()
 
 
+def preset_breakpoints(screen) -> None:
+    """Give a screen its width/height classes before its first layout.
+
+    Textual adds them on the first resize, which costs a second full layout and restyle of a
+    screen that was just laid out; knowing the terminal size already, set them up front.
+    """
+    app = screen.app
+    width, height = app.size
+    for points, size in ((app.HORIZONTAL_BREAKPOINTS or [], width),
+                         (app.VERTICAL_BREAKPOINTS or [], height)):
+        current = None
+        for threshold, name in points:
+            if size >= threshold:
+                current = name
+        for _, name in points:
+            screen.set_class(name == current, name)
+
+
 class StepBar(Widget):
     """One line: the section, where we are (k of n, the step title), and the clock."""
 
