@@ -149,14 +149,16 @@ class Simulation:
     def _capacity_changed(self) -> None:
         routable = self.lb.routable
         metrics, now = self.metrics, self.env.now
-        seen = metrics.first_routable
         working = 0
         for t in routable:
             proc = t.instance.serving_process()
             if proc is not None and proc.answers and proc.good:
                 working += 1
-            if t.instance.group not in seen:
-                metrics.routable(t.instance.group, now, t.registered_line)
+        seen = metrics.first_routable
+        if len(seen) < len(self.scenario.groups):  # once every group got traffic, skip this
+            for t in routable:
+                if t.instance.group not in seen:
+                    metrics.routable(t.instance.group, now, t.registered_line)
         alive = sum(1 for i in self.instances.values() if i.alive)
         metrics.capacity(now, len(routable), working, alive, self.lb.last_removal_line)
 
