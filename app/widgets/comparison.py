@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual.containers import ScrollableContainer
@@ -50,7 +51,7 @@ class ComparisonView(ScrollableContainer):
 
     DEFAULT_CSS = """
     ComparisonView { height: 1fr; padding: 0 1; }
-    ComparisonView > #comparison-table { width: auto; }
+    ComparisonView > #comparison-table { width: 1fr; }
     """
 
     def __init__(self, strategies: Sequence[str], lang: str, *, instant: bool = False,
@@ -105,8 +106,9 @@ class ComparisonView(ScrollableContainer):
             return
         focus = self.focus_names
         table = Table(caption=tr("tbl.caption", lang, servers=SERVERS, rps=f"{RPS:g}", seed=SEED),
-                      caption_justify="left", header_style="bold", expand=False)
-        table.add_column(tr("tbl.strategy", lang))
+                      caption_justify="left", header_style="bold", expand=False,
+                      box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True)
+        table.add_column(tr("tbl.strategy", lang), no_wrap=True)
         for name, key, _fmt in COLUMNS:
             header = tr(key, lang)
             table.add_column(f"» {header}" if name in focus else header, justify="right",

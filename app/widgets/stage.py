@@ -227,7 +227,7 @@ class ClusterView(LinesView):
         if cap_rows:
             lines.append([])
             lines.extend(self._chart(frame, label_w, chart_w, cap_rows, pal))
-        lines.append(self._metrics_line(frame, pal))
+        lines.append(self._metrics_line(frame, pal, width))
         return lines
 
     def _chart(self, frame: Frame, label_w: int, chart_w: int, cap_rows: int,
@@ -272,18 +272,31 @@ class ClusterView(LinesView):
                 line += [Segment(" " * gap), Segment(note, style)]
         return line
 
-    def _metrics_line(self, frame: Frame, pal: Palette) -> Line:
+    def _metrics_line(self, frame: Frame, pal: Palette, width: int) -> Line:
+        """Serving, ok, failed, instances and time; the least needed go first when it is narrow."""
         lang = self.lang
-        sep = Segment(" · ", pal.dim)
-        serving_style = pal.healthy if frame.serving else pal.error
-        return [
-            Segment(tr("m.serving", lang, n=frame.serving, total=frame.instances), serving_style),
-            sep, Segment(tr("m.ok", lang, n=f"{frame.ok:,}")),
-            sep, Segment(tr("m.failed", lang, n=f"{frame.failed:,}"),
-                         pal.error if frame.failed else Style()),
-            sep, Segment(tr("m.instances", lang, n=frame.instances)),
-            sep, Segment(tr("m.time", lang, t=format_clock(frame.t)), pal.dim),
-        ]
+        parts = {
+            "serving": Segment(tr("m.serving", lang, n=frame.serving, total=frame.instances),
+                               pal.healthy if frame.serving else pal.error),
+            "ok": Segment(tr("m.ok", lang, n=f"{frame.ok:,}")),
+            "failed": Segment(tr("m.failed", lang, n=f"{frame.failed:,}"),
+                              pal.error if frame.failed else Style()),
+            "instances": Segment(tr("m.instances", lang, n=frame.instances)),
+            "time": Segment(tr("m.time", lang, t=format_clock(frame.t)), pal.dim),
+        }
+        order = ["serving", "ok", "failed", "instances", "time"]
+        for drop in ("", "ok", "time"):
+            if drop:
+                order.remove(drop)
+            sep = " · " if drop != "time" else " "
+            if sum(cell_len(parts[k].text) for k in order) + len(sep) * (len(order) - 1) <= width:
+                break
+        line: Line = []
+        for key in order:
+            if line:
+                line.append(Segment(sep, pal.dim))
+            line.append(parts[key])
+        return line
 
     def _diagram(self, frame: Frame, rows: list[Row], spacing: int, width: int,
                  pal: Palette) -> list[Line]:

@@ -1,0 +1,267 @@
+"""The practice console: one input line for the practice language, history, Tab completion,
+and a line under it for the problem with what was typed (or the Tab candidates).
+
+What words fit where comes from `next_arg`, which the button panel uses too, so both offer
+the same commands, targets, groups and versions: the ones the live simulation has now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from models.actions import COMMANDS
+
+WAIT_WHATS = ("healthy", "drained")
+WAIT_SECONDS = ("10", "30", "60", "120", "300")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words the console and the buttons offer, read from the live simulation."""
+
+    commands: tuple[str, ...]  # the commands that make sense for this exercise, in order
+    groups: tuple[str, ...]
+    hosts: tuple[str, ...]  # instances still alive
+    slots: tuple[str, ...]  # host:port of in-server hosts
+    proxies: tuple[str, ...]  # hosts with slots (for switch)
+    ports: tuple[str, ...]
+    versions: tuple[str, ...]
+    max_count: int  # the largest count the buttons offer for launch
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self.groups + self.hosts
+
+
+def next_arg(verb: str, args: list[str], vocab: Vocabulary) -> tuple[str, tuple[str, ...]] | None:
+    """What the next word of `verb args...` is (its kind and the words that fit), or None when
+    the command is complete."""
+    if verb == "wait":
+        if not args:
+            return "what", WAIT_WHATS
+        if len(args) == 1 and args[0] in WAIT_WHATS:
+            extra = vocab.slots if args[0] == "healthy" else ()
+            return "target", vocab.targets + extra
+        return None
+    kinds = COMMANDS.get(verb)
+    if kinds is None or len(args) >= len(kinds):
+        return None
+    kind = kinds[len(args)]
+    options = {
+        "group": vocab.groups,
+        "count": tuple(str(n) for n in range(1, vocab.max_count + 1)),
+        "version": vocab.versions,
+        "target": vocab.targets + (vocab.slots if verb == "health" else ()),
+        "slot": vocab.slots,
+        "host": vocab.proxies,
+        "port": vocab.ports,
+    }[kind]
+    return kind, options
+
+
+def complete(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    """Tab on `text`: the text with its last word completed as far as it is unambiguous, and
+    the words that still fit (several when the learner has to choose)."""
+    ends_with_space = text.endswith(" ")
+    words = text.lower().split()
+    partial = "" if ends_with_space or not words else words.pop()
+    if not words:
+        options: Iterable[str] = vocab.commands
+    else:
+        found = next_arg(words[0], words[1:], vocab)
+        options = found[1] if found else ()
+        if found and found[0] == "count":
+            options = ()  # a count is for the learner to decide
+    matches = tuple(o for o in options if o.startswith(partial))
+    if not matches:
+        return text, ()
+    head = " ".join(words) + (" " if words else "")
+    if len(matches) == 1:
+        return head + matches[0] + " ", matches
+    common = matches[0]
+    for word in matches[1:]:
+        while not word.startswith(common):
+            common = common[:-1]
+    return head + common, matches
+
+
+def localize(node, specs: Iterable[tuple], lang: str, words: Callable[[str, str], str]) -> None:
+    """Give `node` its class bindings plus `specs` (keys, action, word key[, show]) described in
+    `lang`; a spec's key replaces a class binding of the same key."""
+    keys = dict(type(node)._merged_bindings.key_to_bindings)
+    mine = BindingsMap(Binding(spec[0], spec[1], words(spec[2], lang),
+                               show=spec[3] if len(spec) > 3 else True) for spec in specs)
+    keys.update(mine.key_to_bindings)
+    node._bindings = BindingsMap.from_keys(keys)
+    if node.is_mounted:
+        node.refresh_bindings()
+
+
+class CommandInput(Input):
+    """The input line: Up/Down walk the history, Tab completes, Escape clears then leaves."""
+
+    def __init__(self, vocabulary: Callable[[], Vocabulary], *, id: str | None = None):
+        super().__init__(id=id)
+        self.vocabulary = vocabulary
+        self.history: list[str] = []
+        self._browse: int | None = None  # index into history while walking it
+        self._draft = ""
+
+    # --- history -----------------------------------------------------------------------
+    def remember(self, text: str) -> None:
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self._browse = None
+
+    def action_history_back(self) -> None:
+        if not self.history:
+            return
+        if self._browse is None:
+            self._draft = self.value
+            self._browse = len(self.history)
+        self._browse = max(0, self._browse - 1)
+        self._show(self.history[self._browse])
+
+    def action_history_forward(self) -> None:
+        if self._browse is None:
+            return
+        self._browse += 1
+        if self._browse >= len(self.history):
+            self._browse = None
+            self._show(self._draft)
+        else:
+            self._show(self.history[self._browse])
+
+    def _show(self, text: str) -> None:
+        self.value = text
+        self.cursor_position = len(text)
+
+    # --- completion --------------------------------------------------------------------
+    def action_complete(self) -> None:
+        if not self.value.strip():
+            raise SkipAction()  # Tab on an empty line moves on to the next control
+        before = self.value[:self.cursor_position]
+        after = self.value[self.cursor_position:]
+        completed, matches = complete(before, self.vocabulary())
+        self._show(completed + after)
+        self.cursor_position = len(completed)
+        self.post_message(CommandConsole.Completed(matches if len(matches) > 1 else (),
+                                                   not matches))
+
+    # --- leaving and asking ------------------------------------------------------------
+    def action_leave(self) -> None:
+        if self.value:
+            self._show("")
+            self._browse = None
+            self.post_message(CommandConsole.Completed((), False))
+        else:
+            self.post_message(CommandConsole.Left())
+
+    def action_ask(self, what: str) -> None:
+        self.post_message(CommandConsole.Asked(what))
+
+
+class CommandConsole(Vertical):
+    """A prompt, the input line and a feedback line under it."""
+
+    DEFAULT_CSS = """
+    CommandConsole { height: auto; padding: 0 1; }
+    CommandConsole > Horizontal { height: auto; }
+    CommandConsole #console-prompt { width: auto; height: 3; content-align: left middle;
+                                     padding: 0 1 0 0; text-style: bold; }
+    CommandConsole CommandInput { width: 1fr; }
+    CommandConsole #console-feedback { height: 1; padding: 0 0 0 1; }
+    CommandConsole #console-feedback.-error { color: $text-error; text-style: bold; }
+    CommandConsole #console-feedback.-note { color: $text-muted; }
+    """
+
+    KEYS = (
+        ("enter", "submit", "key.run"),
+        ("tab", "complete", "key.complete"),
+        ("up", "history_back", "key.history"),
+        ("down", "history_forward", "key.history", False),
+        ("escape", "leave", "key.leave"),
+        ("ctrl+t", "ask('hint')", "key.hint"),
+        ("ctrl+z", "ask('undo')", "key.undo"),
+        ("ctrl+d", "ask('done')", "key.done"),
+        ("ctrl+l", "ask('lang')", "key.lang"),
+        ("f1", "ask('help')", "key.help"),
+    )
+
+    class Entered(Message):
+        """The learner pressed Enter on a line (maybe empty)."""
+
+        def __init__(self, text: str):
+            super().__init__()
+            self.text = text
+
+    class Completed(Message):
+        """Tab ran: the words still to choose from, or `nothing` when no word fits."""
+
+        def __init__(self, choices: tuple[str, ...], nothing: bool):
+            super().__init__()
+            self.choices = choices
+            self.nothing = nothing
+
+    class Left(Message):
+        """Escape on an empty line: the learner wants the other keys."""
+
+    class Asked(Message):
+        """A shortcut pressed while typing (hint, undo, done, lang, help)."""
+
+        def __init__(self, what: str):
+            super().__init__()
+            self.what = what
+
+    def __init__(self, vocabulary: Callable[[], Vocabulary], lang: str,
+                 words: Callable[[str, str], str], *, id: str | None = None):
+        super().__init__(id=id)
+        self.vocabulary = vocabulary
+        self.lang = lang
+        self.words = words
+        self.feedback_kind = ""
+        self.feedback_text = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static("›", id="console-prompt")
+            yield CommandInput(self.vocabulary, id="console-input")
+        yield Static("", id="console-feedback")
+
+    def on_mount(self) -> None:
+        self.set_lang(self.lang)
+
+    @property
+    def input(self) -> CommandInput:
+        return self.query_one(CommandInput)
+
+    def set_lang(self, lang: str, placeholder: str | None = None) -> None:
+        self.lang = lang
+        localize(self.input, self.KEYS, lang, self.words)
+        self.query_one("#console-prompt", Static).update(self.words("console.prompt", lang) + " ›")
+        if placeholder is not None:
+            self.input.placeholder = placeholder
+
+    def show_feedback(self, text: str, kind: str) -> None:
+        """`kind` "error" (bold, the learner's line did nothing), "note", or "" to clear."""
+        self.feedback_text, self.feedback_kind = text, kind
+        line = self.query_one("#console-feedback", Static)
+        line.set_class(kind == "error", "-error")
+        line.set_class(kind == "note", "-note")
+        shown = Text(text, no_wrap=True, overflow="ellipsis")
+        if kind == "error":
+            shown = Text("✗ " + text, no_wrap=True, overflow="ellipsis")
+        line.update(shown)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Entered(event.value))

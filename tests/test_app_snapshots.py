@@ -1,0 +1,48 @@
+"""Snapshot tests of the course UI (pytest-textual-snapshot): the map, a middle step of every
+section in Korean and English at 100x30, and one section at 80x24.
+
+The app runs with `instant=True` (no clock, every step complete), its progress store in a
+temporary folder, and animations off, so each screenshot is the same on every run.
+Regenerate after a deliberate change with `pytest tests/test_app_snapshots.py --snapshot-update`
+and look at the pictures before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.app import DeployLabApp
+from lessons.course import load_course
+
+COURSE = load_course()
+SECTION_IDS = [s.id for s in COURSE.sections]
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def still(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+def middle_step_presses(section_id: str) -> list[str]:
+    return ["right"] * ((len(COURSE.section(section_id).steps) - 1) // 2)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_course_map(snap_compare, lang):
+    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("section_id", SECTION_IDS)
+def test_middle_step_of_each_section(snap_compare, section_id, lang):
+    app = DeployLabApp(lang=lang, lesson=section_id, instant=True, course=COURSE)
+    assert snap_compare(app, press=middle_step_presses(section_id), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_in_place_at_80x24(snap_compare, lang):
+    app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
+    assert snap_compare(app, press=["right", "right"], terminal_size=(80, 24))
