@@ -6,7 +6,6 @@ classroom settings. Screens render; the models compute.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from textual.app import App
@@ -16,8 +15,6 @@ from app.i18n import other_lang, tr
 from app.screens.course_map import CourseMapScreen
 
 PRESENT_THEME = "textual-light"  # reads on a projector; --theme overrides it
-PRACTICE_MODULE = "app.screens.practice"  # issue 5 adds PracticeScreen(exercise, lang) there
-PRACTICE_FILE = Path(__file__).parent / "screens" / "practice.py"
 
 
 def section_commands():
@@ -158,14 +155,25 @@ class DeployLabApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def practice_available(self) -> bool:
-        return PRACTICE_FILE.exists()  # cheaper than importlib.util, which costs start-up time
-
     def open_practice(self, exercise: str) -> None:
-        if not self.practice_available():
-            return
-        module = importlib.import_module(PRACTICE_MODULE)
-        self.push_screen(module.PracticeScreen(exercise, self.lang))
+        from app.screens.practice import PracticeScreen
+
+        self.push_screen(PracticeScreen(exercise, self.lang))
+
+    def pick_practice(self) -> None:
+        """The list of exercises (and their variants); the one picked opens in practice mode."""
+        from app.screens.practice import ExercisePickerScreen
+
+        def picked(exercise: str | None) -> None:
+            if exercise:
+                self.open_practice(exercise)
+
+        self.push_screen(ExercisePickerScreen(), callback=picked)
+
+    def open_quiz(self, section_id: str) -> None:
+        from app.screens.quiz import open_quiz
+
+        open_quiz(self, section_id)
 
     # --- app-wide actions ----------------------------------------------------------------
     def action_switch_lang(self) -> None:
@@ -181,5 +189,5 @@ class DeployLabApp(App):
         from app.screens.help import HelpScreen
 
         section = getattr(self.screen, "section", None)
-        practice = bool(section and section.exercise and self.practice_available())
+        practice = bool(section and section.exercise)
         self.push_screen(HelpScreen(self.lang, practice))

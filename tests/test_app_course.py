@@ -365,20 +365,29 @@ async def test_footer_keys_are_in_the_current_language():
         assert bindings["next_step"] == tr("key.next", "en")
 
 
-async def test_practice_key_stays_hidden_until_practice_mode_exists():
-    with_exercise = next((s for s in COURSE.sections if s.exercise), None)
-    if with_exercise is None:
-        pytest.skip("no section names an exercise")
+async def test_practice_key_only_where_a_section_has_an_exercise():
+    from app.screens.practice import PracticeScreen
+
+    with_exercise = next(s for s in COURSE.sections if s.exercise)
+    without = next(s for s in COURSE.sections if not s.exercise)
+    app = DeployLabApp(lang="en", lesson=without.id, instant=True, course=COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "practice" not in {b.binding.action for b in app.screen.active_bindings.values()}
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
     app = DeployLabApp(lang="en", lesson=with_exercise.id, instant=True, course=COURSE)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        available = app.practice_available()
-        shown = {b.binding.action for b in app.screen.active_bindings.values()}
-        assert ("practice" in shown) == available
-        if not available:
-            await pilot.press("x")
-            await pilot.pause()
-            assert isinstance(app.screen, LessonScreen)
+        assert "practice" in {b.binding.action for b in app.screen.active_bindings.values()}
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert app.screen.exercise.id == with_exercise.exercise
+        await pilot.press("escape", "escape")  # leave the input, then the screen
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
 
 
 async def test_the_comparison_table_is_computed_in_a_worker():

@@ -16,6 +16,8 @@ from app.widgets.chrome import TooSmall, localize_bindings, preset_breakpoints
 
 MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
+    ("t", "quiz", "key.quiz"),
+    ("x", "practice", "key.practice"),
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "app.help", "key.help"),
     ("q", "app.quit", "key.quit"),
@@ -119,6 +121,20 @@ class CourseMapScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_id:
             self.app.open_section(event.option_id)
+
+    def selected_id(self) -> str | None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return None
+        return option_list.get_option_at_index(option_list.highlighted).id
+
+    def action_quiz(self) -> None:
+        section_id = self.selected_id()
+        if section_id:
+            self.app.open_quiz(section_id)
+
+    def action_practice(self) -> None:
+        self.app.pick_practice()
 
     def action_open_selected(self) -> None:
         option_list = self.query_one(OptionList)

@@ -15,7 +15,7 @@ from app.widgets.canvas import fit
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
         ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
-        ("x", "help.practice"), ("?", "key.help"), ("q", "help.quit"))
+        ("x", "help.practice"), ("t", "help.quiz"), ("?", "key.help"), ("q", "help.quit"))
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
 
 

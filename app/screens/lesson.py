@@ -38,6 +38,7 @@ LESSON_KEYS = (
     ("minus", "slower", "key.slower", False),
     ("r", "reset", "key.reset", False),
     ("x", "practice", "key.practice"),
+    ("t", "quiz", "key.quiz"),
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "app.help", "key.help"),
     ("escape", "back", "key.back"),
@@ -356,9 +357,13 @@ class LessonScreen(Screen):
         if self.section.exercise:
             self.app.open_practice(self.section.exercise)
 
+    def action_quiz(self) -> None:
+        self._stop_clock()
+        self.app.open_quiz(self.section.id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "practice":
-            return bool(self.section.exercise) and self.app.practice_available()
+            return bool(self.section.exercise)
         return True
 
     # --- language ------------------------------------------------------------------------

@@ -550,8 +550,9 @@ class QuizScreen(Screen):
             return
         self.awaiting_practice = True
         self.practice_note = ""
-        self.app.push_screen(factory(shown.question.exercise, self.lang),
-                             callback=self.take_grade)
+        screen = factory(shown.question.exercise, self.lang)
+        screen.exercise_locked = True  # the grade must be for this question's exercise
+        self.app.push_screen(screen, callback=self.take_grade)
 
     def take_grade(self, result: object) -> None:
         """The practice screen's result: a grade counts for the question; nothing leaves it open."""
