@@ -73,7 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn.hint": {"ko": "힌트", "en": "Hint"},
     "btn.undo": {"ko": "되돌리기", "en": "Undo"},
     "btn.reset": {"ko": "처음부터", "en": "Reset"},
-    "btn.done": {"ko": "다 했어요·채점", "en": "Done: grade"},
+    "btn.done": {"ko": "채점", "en": "Done"},
     "btn.solution": {"ko": "풀이 보기", "en": "Solution"},
     "btn.prev": {"ko": "◀ 이전", "en": "◀ Back"},
     "btn.next": {"ko": "다음 ▶", "en": "Next ▶"},
