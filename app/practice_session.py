@@ -32,10 +32,19 @@ def speed_after(elapsed: float) -> float:
 
 @dataclass(frozen=True)
 class Stop:
-    """A replay position: `done` commands finished, then time `t` into the next one (if later)."""
+    """A replay position: `done` commands finished, then time `t` into the next one (if later).
+
+    `running` starts the next command even at the instant it began: a failure it caused at
+    once (a deploy that stops a serving app) is then on screen, not the moment before it.
+    """
 
     done: int
     t: float
+    running: bool = False
+
+    @property
+    def order(self) -> tuple[float, int, bool]:
+        return (self.t, self.done, self.running)
 
 
 _REFERENCE_FACTS: dict[tuple[str, int], dict] = {}
@@ -178,23 +187,32 @@ class PracticeSession:
         if self.grade is not None:
             for criterion in self.grade.failed:
                 if criterion.t is not None:
-                    stops.add(self.stop_at(criterion.t))
-        return sorted(stops, key=lambda s: (s.t, s.done))
+                    stops.add(self.stop_at(criterion.t, criterion.line))
+        return sorted(stops, key=lambda s: s.order)
 
-    def stop_at(self, t: float) -> Stop:
-        """The replay position at simulated time `t`: commands ended by then are done."""
+    def stop_at(self, t: float, line: int | None = None) -> Stop:
+        """The replay position at simulated time `t`: commands ended by then are done; when
+        the command on attempt `line` is the one under way at `t`, it has begun."""
         results = self.results
         done = 0
         while done < len(results) and results[done].ended <= t:
             done += 1
+        if (line is not None and done < len(results) and results[done].action.line == line
+                and results[done].started <= t):
+            return Stop(done, t, running=True)
         last_end = results[done - 1].ended if done else 0.0
         return Stop(done, max(t, last_end))
 
     def first_failure_stop(self) -> Stop | None:
         if self.grade is None:
             return None
-        moments = [c.t for c in self.grade.failed if c.t is not None]
-        return self.stop_at(min(moments)) if moments else None
+        moments = [(c.t, c.line) for c in self.grade.failed if c.t is not None]
+        return self.stop_at(*min(moments, key=lambda m: m[0])) if moments else None
+
+    def during(self, stop: Stop) -> bool:
+        """Whether a replay position is inside a command (rather than between two)."""
+        results = self.results
+        return stop.done < len(results) and (stop.running or stop.t > results[stop.done].started)
 
     def end_stop(self) -> Stop:
         results = self.results
@@ -206,7 +224,7 @@ class PracticeSession:
         actions = [r.action for r in self.results]
         for action in actions[:stop.done]:
             sim.run(action)
-        if stop.done < len(actions) and stop.t > sim.now:
+        if stop.done < len(actions) and (stop.running or stop.t > sim.now):
             sim.begin(actions[stop.done])
             sim.step_until(stop.t)
         return sim
@@ -214,7 +232,7 @@ class PracticeSession:
     def running_line(self, stop: Stop) -> int | None:
         """The command a replay position is in (or has just finished), for the listing's ▶."""
         results = self.results
-        if stop.done < len(results) and stop.t > results[stop.done].started:
+        if self.during(stop):
             return results[stop.done].action.line
         if stop.done:
             return results[stop.done - 1].action.line

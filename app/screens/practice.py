@@ -275,7 +275,7 @@ class PracticeScreen(Screen):
     def replay_where(self, stop: Stop) -> str:
         lang = self.lang
         results = self.session.results
-        if stop.done < len(results) and stop.t > results[stop.done].started:
+        if self.session.during(stop):
             action = results[stop.done].action
             return word("replay.during", lang, line=action.line, command=action.text())
         if stop.done:
@@ -589,10 +589,10 @@ class PracticeScreen(Screen):
         stops = self.session.stops()
         current = self.replay_stop or self.session.end_stop()
         if step < 0:
-            earlier = [s for s in stops if (s.t, s.done) < (current.t, current.done)]
+            earlier = [s for s in stops if s.order < current.order]
             target = earlier[-1] if earlier else stops[0]
         else:
-            later = [s for s in stops if (s.t, s.done) > (current.t, current.done)]
+            later = [s for s in stops if s.order > current.order]
             target = later[0] if later else stops[-1]
         self.show_replay(target)
 

@@ -1,0 +1,419 @@
+"""Pilot tests of practice mode: learners type (or click) commands on the live stage and are graded.
+
+Commands are typed key by key into the console, as a learner would. The app runs `instant`
+(each command ends at once) except in the animation test; its progress store lives in a
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from rich.console import Console
+from textual.widgets import Button, Static
+
+from app.app import DeployLabApp
+from app.screens.course_map import CourseMapScreen
+from app.screens.practice import ExercisePickerScreen, PracticeScreen, word
+from app.screens.practice_dialogs import ConfirmSolutionScreen, PracticeHelpScreen
+from app.screens.quiz import default_practice_screen
+from app.widgets.stage import ClusterView
+from lessons.exercises import load_exercises
+from models.grading import criterion_label, grade
+
+SIZE = (120, 36)
+EXERCISES = load_exercises()
+KEY_NAMES = {" ": "space", "-": "minus", ":": "colon", "#": "number_sign"}
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
+    return folder
+
+
+def plain(renderable) -> str:
+    console = Console(width=2000, file=io.StringIO(), record=True, color_system=None)
+    console.print(renderable)
+    return " ".join(console.export_text().split())
+
+
+def shown(screen, selector: str) -> str:
+    return plain(screen.query_one(selector, Static).content)
+
+
+def commands(script: str) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in script.splitlines())
+    return [line for line in lines if line]
+
+
+async def type_line(pilot, text: str) -> None:
+    """Type `text` into the focused console key by key, then Enter."""
+    await pilot.press(*[KEY_NAMES.get(ch, ch) for ch in text], "enter")
+    await pilot.pause()
+
+
+async def open_practice(pilot, exercise: str, **kwargs) -> PracticeScreen:
+    screen = PracticeScreen(exercise, pilot.app.lang, **kwargs)
+    await pilot.app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+async def test_typing_the_reference_solution_passes_and_is_saved(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, exercise_id)
+        assert screen.focused is screen.console.input
+        for line in commands(exercise.solution):
+            assert not screen.graded
+            await type_line(pilot, line)
+            assert screen.console.feedback_kind != "error", screen.console.feedback_text
+        # The goal state grades the attempt without the learner asking.
+        assert screen.graded and screen.session.grade.passed
+        assert screen.session.grade.score == 100
+        assert word("bar.passed", "en", score=100) in plain(
+            screen.query_one("#practice-bar", Static).content)
+        report = shown(screen, "#practice-grade")
+        assert word("eff.heading", "en") in report
+        assert word("grade.saved", "en") in report
+        saved = app.store.practice_attempts(exercise_id)
+        assert len(saved) == 1 and saved[0].passed and saved[0].score == 100
+        assert commands(saved[0].commands) == commands(exercise.solution)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("exercise_id", ["bluegreen", "in-place", "bluegreen-in-server"])
+async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line(exercise_id, lang):
+    exercise = EXERCISES[exercise_id]
+    bad = exercise.bad[0]
+    expected = grade(exercise, bad.script).criterion(bad.fails)
+    app = DeployLabApp(lang=lang, instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, exercise_id)
+        for line in commands(bad.script):
+            if screen.graded:
+                break
+            await type_line(pilot, line)
+        if not screen.graded:
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+        result = screen.session.grade.criterion(bad.fails)
+        assert not result.passed and result.line == bad.line
+        report = shown(screen, "#practice-grade")
+        command = screen.session.grade.command(bad.line)
+        at = word("grade.at", lang, t=f"{expected.t:,.0f}" if expected.t >= 100
+                  else f"{expected.t:,.1f}", line=bad.line, command=command)
+        assert at in report
+        # In the listing, the command carries ◀ and the names of the rules it broke.
+        label = re.escape(criterion_label(bad.fails, lang))
+        assert re.search(rf"{bad.line} {re.escape(command)} ◀ [^◀]*{label}", report), report
+        # A failed attempt is still saved, with the criteria the grader gave.
+        saved = app.store.practice_attempts(exercise_id)
+        assert len(saved) == 1 and not saved[0].passed
+        assert bad.fails in saved[0].failed_criteria
+
+
+async def test_a_typo_is_an_error_under_the_input_and_changes_nothing():
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        before = screen.session.frame()
+        await type_line(pilot, "lunch green 4 v102")
+        feedback = screen.console.feedback_text
+        assert "line 1" in feedback and "'lunch'" in feedback and "'launch'" in feedback
+        assert screen.console.feedback_kind == "error"
+        assert screen.session.actions == () and screen.session.frame() == before
+        assert screen.console.input.value == "lunch green 4 v102"  # kept, to be corrected
+        await type_line(pilot, "")  # clear it with a fresh line
+        screen.console.input.value = ""
+        await type_line(pilot, "terminate purple")
+        assert "purple" in screen.console.feedback_text
+        assert screen.session.actions == ()
+
+
+async def test_hints_open_one_tier_at_a_time():
+    exercise = EXERCISES["bluegreen"]
+    hints = exercise.text("en").hints
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        assert word("hint.none", "en") in shown(screen, "#practice-hint")
+        await pilot.press("escape")  # leave the input so letter keys are keys
+        for k in range(1, len(hints) + 1):
+            await pilot.press("h")
+            text = shown(screen, "#practice-hint")
+            assert word("hint.heading", "en", k=k, n=len(hints)) in text
+            first_words = " ".join(hints[k - 1].split()[:3]).replace("**", "").replace("`", "")
+            assert first_words in text
+            if k < len(hints):
+                later = " ".join(hints[k].split()[:4]).replace("**", "").replace("`", "")
+                assert later not in text
+        await pilot.press("h")
+        assert word("hint.all", "en") in shown(screen, "#practice-hint")
+        # Ctrl+T asks for a hint while typing, too (here: nothing more to show).
+        await pilot.press("i", "ctrl+t")
+        assert screen.hints_shown == len(hints)
+
+
+async def test_undo_replays_from_the_seed_and_reset_starts_over():
+    exercise = EXERCISES["bluegreen"]
+    lines = commands(exercise.solution)
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        start = screen.session.frame()
+        await type_line(pilot, lines[0])
+        after_first = screen.session.frame()
+        await type_line(pilot, lines[1])
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [a.text() for a in screen.session.actions] == [lines[0]]
+        assert screen.session.frame() == after_first  # the same run, replayed
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert screen.session.actions == () and screen.session.frame() == start
+        assert screen.focused is screen.console.input
+
+
+async def test_undo_after_grading_lets_the_learner_go_on():
+    exercise = EXERCISES["bluegreen"]
+    bad = next(b for b in exercise.bad if b.fails == "order")
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        for line in commands(bad.script):
+            if not screen.graded:
+                await type_line(pilot, line)
+        if not screen.graded:
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+        assert screen.graded and screen.console.input.disabled
+        await pilot.press("u")
+        await pilot.pause()
+        assert not screen.graded and not screen.console.input.disabled
+        assert screen.focused is screen.console.input
+
+
+async def test_replay_steps_through_the_graded_run():
+    exercise = EXERCISES["bluegreen"]
+    bad = next(b for b in exercise.bad if b.fails == "order")
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        for line in commands(bad.script):
+            if not screen.graded:
+                await type_line(pilot, line)
+        if not screen.graded:
+            await pilot.press("ctrl+d")
+            await pilot.pause()
+        stage = screen.query_one("#practice-stage", ClusterView)
+        stops = screen.session.stops()
+        # Grading opens the replay at the first failure.
+        assert screen.replay_stop == screen.session.first_failure_stop()
+        for _ in stops:
+            await pilot.press("left")
+        assert screen.replay_stop == stops[0]
+        assert stage.frame == exercise.new_simulation().frame()
+        assert word("replay.start", "en") in plain(screen.query_one("#practice-bar").content)
+        seen = [stage.frame.t]
+        for _ in stops[1:]:
+            await pilot.press("right")
+            seen.append(stage.frame.t)
+        assert screen.replay_stop == stops[-1]
+        assert seen == sorted(seen) and seen[-1] > seen[0]
+        await pilot.press("shift+left")
+        assert screen.replay_stop.t == pytest.approx(max(0.0, stops[-1].t - 15.0))
+
+
+async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
+    app = DeployLabApp(lang="ko", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        await type_line(pilot, "status")
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmSolutionScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and len(screen.session.actions) == 1
+        assert screen.focused is screen.console.input  # back to trying
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.graded and screen.session.demo and screen.session.grade.passed
+        solution = commands(EXERCISES["bluegreen"].solution)
+        assert [a.text() for a in screen.session.grade.actions] == solution
+        assert word("grade.demo", "ko") in shown(screen, "#practice-grade")
+        assert app.store.practice_attempts() == []
+
+
+async def test_language_switch_keeps_the_attempt_and_rewords_it():
+    exercise = EXERCISES["bluegreen"]
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        await type_line(pilot, "launch green 4 v102")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.lang == "ko"
+        assert [a.text() for a in screen.session.actions] == ["launch green 4 v102"]
+        assert exercise.text("ko").title in plain(screen.query_one("#practice-bar").content)
+        log = "\n".join(line.text for line in screen.query_one("#practice-log").lines)
+        assert "시작됨" in log  # the launch result, re-worded
+        assert word("console.prompt", "ko") in plain(screen.query_one("#console-prompt").content)
+
+
+async def test_tab_completes_commands_and_names_and_up_recalls_history():
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        field = screen.console.input
+        await pilot.press("l", "a", "tab")
+        assert field.value == "launch "
+        await pilot.press("g", "tab")
+        assert field.value == "launch green "
+        await pilot.press("4", "space", "v", "tab")
+        assert field.value == "launch green 4 v10"  # v101 and v102 both fit
+        assert "v101" in screen.console.feedback_text and "v102" in screen.console.feedback_text
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert [a.text() for a in screen.session.actions] == ["launch green 4 v102"]
+        await pilot.press("t", "e", "tab", "g", "r", "tab")  # launched names complete too
+        assert field.value == "terminate green"
+        assert "green-4" in screen.console.feedback_text
+        field.value = ""
+        await pilot.press("up")
+        assert field.value == "launch green 4 v102"
+
+
+async def test_buttons_build_and_run_a_command():
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+
+        async def click(name: str) -> None:
+            button = next(b for b in screen.query("#builder-choices Button") if b.name == name)
+            button.press()
+            await pilot.pause()
+
+        await click("launch")
+        assert screen.console.input.value == "launch"
+        await click("green")
+        await click("4")
+        await click("v102")
+        assert [a.text() for a in screen.session.actions] == ["launch green 4 v102"]
+        screen.query_one("#ctl-done", Button).press()
+        await pilot.pause()
+        assert screen.graded and not screen.session.grade.passed
+
+
+async def test_commands_animate_on_the_clock_when_not_instant():
+    app = DeployLabApp(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        screen.console.input.value = "wait 300"
+        await pilot.press("enter")
+        stage = screen.query_one("#practice-stage", ClusterView)
+        assert screen.session.busy  # it runs on the clock, not at once
+        times = []
+        for _ in range(300):
+            if not screen.session.busy:
+                break
+            times.append(stage.frame.t)
+            await pilot.pause(0.05)
+        assert not screen.session.busy and screen.session.results[-1].ended == 300
+        assert len(set(times)) > 2 and times == sorted(times)  # the stage moved on meanwhile
+        # Enter on an empty line finishes a running command at once.
+        screen.console.input.value = "wait 3000"
+        await pilot.press("enter")
+        assert screen.session.busy
+        await pilot.press("enter")
+        assert not screen.session.busy and screen.session.sim.now == 3300
+
+
+async def test_leaving_hands_the_grade_to_the_opener():
+    exercise = EXERCISES["bluegreen-in-server"]
+    got = []
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(PracticeScreen("bluegreen-in-server", "en"), callback=got.append)
+        await pilot.pause()
+        for line in commands(exercise.solution):
+            await type_line(pilot, line)
+        await pilot.press("escape")  # graded: the input is left already, so this leaves
+        await pilot.pause()
+        assert len(got) == 1 and got[0].passed and got[0].exercise == "bluegreen-in-server"
+    assert default_practice_screen() is PracticeScreen
+
+
+async def test_help_and_the_exercise_picker():
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CourseMapScreen)
+        await pilot.press("x")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ExercisePickerScreen)
+        listed = [picker.query_one("#picker-list").get_option_at_index(i).id
+                  for i in range(picker.query_one("#picker-list").option_count)]
+        assert sorted(listed) == sorted(EXERCISES)
+        assert listed.index("bluegreen") < listed.index("bluegreen-bad-build")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen) and screen.exercise.id == listed[0]
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeHelpScreen)
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExercisePickerScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen) and app.screen.exercise.id == listed[1]
+
+
+async def test_the_picker_shows_what_was_passed():
+    exercise = EXERCISES["in-place"]
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_practice(pilot, "in-place")
+        for line in commands(exercise.solution):
+            await type_line(pilot, line)
+        assert screen.session.grade.passed
+        await pilot.press("e")
+        await pilot.pause()
+        picker = app.screen
+        option = picker.query_one("#picker-list").get_option("in-place")
+        assert word("picker.passed", "en") in plain(option.prompt)
+        other = picker.query_one("#picker-list").get_option("bluegreen")
+        assert word("picker.new", "en") in plain(other.prompt)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_fits_small_and_large_terminals(size):
+    app = DeployLabApp(lang="ko", instant=True)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_practice(pilot, "bluegreen")
+        await type_line(pilot, "launch green 4 v102")
+        stage = screen.query_one("#practice-stage", ClusterView)
+        assert stage.size.height >= 6 and stage.size.width >= 40
+        console = screen.console
+        assert console.region.bottom <= size[1] - 1  # above the footer
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert screen.graded
+        await pilot.resize_terminal(50, 16)
+        await pilot.pause()
+        assert screen.query_one("TooSmall").display
