@@ -1,5 +1,6 @@
 """Snapshot tests of the course UI (pytest-textual-snapshot): the map, a middle step of every
-section in Korean and English at 100x30, and one section at 80x24.
+section in Korean and English at 100x30, one section at 80x24, the practice screen (mid-attempt
+and graded with a failure) and a quiz question after answering.
 
 The app runs with `instant=True` (no clock, every step complete), its progress store in a
 temporary folder, and animations off, so each screenshot is the same on every run.
@@ -46,3 +47,53 @@ def test_middle_step_of_each_section(snap_compare, section_id, lang):
 def test_in_place_at_80x24(snap_compare, lang):
     app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
     assert snap_compare(app, press=["right", "right"], terminal_size=(80, 24))
+
+
+# --- practice and quiz ---------------------------------------------------------------------
+async def practice_with(pilot, commands: list[str]) -> None:
+    from app.screens.practice import PracticeScreen
+
+    screen = PracticeScreen("bluegreen", pilot.app.lang)
+    await pilot.app.push_screen(screen)
+    await pilot.pause()
+    screen.console.input.cursor_blink = False
+    for command in commands:
+        screen.console.input.value = command
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_practice_mid_attempt(snap_compare, lang):
+    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+
+    async def run_before(pilot) -> None:
+        await practice_with(pilot, ["launch green 4 v102", "register green", "lunch"])
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_practice_graded_with_a_failure(snap_compare, lang):
+    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+
+    async def run_before(pilot) -> None:
+        await practice_with(pilot, ["launch green 4 v102", "register green",
+                                    "wait healthy green", "deregister blue", "terminate blue"])
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_quiz_question_after_answering(snap_compare, lang):
+    from app.screens.quiz import QuizScreen, load_all_quizzes
+
+    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+
+    async def run_before(pilot) -> None:
+        await pilot.app.push_screen(QuizScreen(load_all_quizzes()["5.2.2"], seed=1))
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.i18n import tr
 from app.widgets.canvas import fit
-from app.widgets.chrome import TooSmall, localize_bindings, preset_breakpoints
+from app.widgets.chrome import KeyFooter, TooSmall, localize_bindings, preset_breakpoints
 
 MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
@@ -36,7 +36,7 @@ class CourseMapScreen(Screen):
                 yield Static(id="map-heading")
                 yield OptionList(id="map-list")
             yield Static(id="map-description")
-        yield Footer()
+        yield KeyFooter()
         yield TooSmall()
 
     def on_mount(self) -> None:

@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from app.i18n import tr
-from app.widgets.chrome import StepBar, TooSmall, localize_bindings, preset_breakpoints
+from app.widgets.chrome import KeyFooter, StepBar, TooSmall, localize_bindings, preset_breakpoints
 from app.widgets.comparison import ComparisonView
 from app.widgets.pipeline_view import PipelineView
 from app.widgets.stage import ClusterView
@@ -137,7 +137,7 @@ class LessonScreen(Screen):
                 elif self.section.stage == TABLE:
                     yield ComparisonView(self.section.strategies, lang, instant=self.instant,
                                          id="comparison")
-        yield Footer()
+        yield KeyFooter()
         yield TooSmall()
 
     def on_mount(self) -> None:

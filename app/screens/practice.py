@@ -9,6 +9,7 @@ run replayable step by step (Left/Right). Leaving dismisses the screen with the 
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets import Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from app.i18n import tr
@@ -25,7 +26,7 @@ from app.screens.lesson import timeline_of
 from app.screens.practice_dialogs import ConfirmSolutionScreen, PracticeHelpScreen
 from app.screens.practice_text import STRINGS, pt
 from app.widgets.action_panel import BUILD, DEMO, GRADED, ActionPanel
-from app.widgets.chrome import TooSmall, preset_breakpoints
+from app.widgets.chrome import KeyFooter, TooSmall, preset_breakpoints
 from app.widgets.console import CommandConsole, Vocabulary, localize
 from app.widgets.grade_view import grade_report
 from app.widgets.stage import ClusterView, format_clock
@@ -36,6 +37,7 @@ from models.practice import ParseError
 from models.scenarios import BLUEGREEN, IN_SERVER
 
 FPS = 30
+EMPHASIS = re.compile(r"\*\*(.+?)\*\*|`(.+?)`")
 LOG_LINES = 500
 # The commands each kind of start state makes sense with, in the order a learner needs them.
 KIND_COMMANDS = {
@@ -47,20 +49,20 @@ FLEET_COMMANDS = ("deregister", "wait", "deploy", "register", "health", "termina
 
 # (keys, action, word key[, show]); the letter keys work when the input is not focused.
 PRACTICE_KEYS = (
-    ("slash,i", "type", "key.type"),
+    ("slash,i", "type", "key.type", False),  # the input is in plain sight; help lists it
     ("h", "hint", "key.hint"),
     ("u", "undo", "key.undo"),
     ("r", "reset", "key.reset"),
     ("d", "done", "key.done"),
     ("s", "solution", "key.solution"),
-    ("e", "exercises", "key.exercises"),
     ("left", "replay(-1)", "key.replay_prev"),
     ("right", "replay(1)", "key.replay_next"),
     ("shift+left", "scrub(-1)", "key.replay_prev", False),
     ("shift+right", "scrub(1)", "key.replay_next", False),
+    ("escape", "leave", "key.back"),
+    ("e", "exercises", "key.exercises"),
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "help", "key.help"),
-    ("escape", "leave", "key.back"),
 )
 LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercises", "replay",
                   "scrub", "help", "leave"}
@@ -69,6 +71,17 @@ LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercise
 def word(key: str, lang: str, **params: object) -> str:
     """Practice mode's string `key`, falling back on the app's shared strings (key.lang, ...)."""
     return pt(key, lang, **params) if key in STRINGS else tr(key, lang, **params)
+
+
+def emphasised(text: str) -> Text:
+    """Lesson prose as terminal text: **bold** and `code` become bold, the marks go."""
+    text, out, at = text.strip(), Text(), 0
+    for match in EMPHASIS.finditer(text):
+        out.append(text[at:match.start()])
+        out.append(match.group(1) or match.group(2), style="bold")
+        at = match.end()
+    out.append(text[at:])
+    return out
 
 
 def vocabulary_of(session: PracticeSession) -> Vocabulary:
@@ -107,6 +120,7 @@ class PracticeScreen(Screen):
                                                           grid-gutter: 0 1; grid-rows: 1; }
     PracticeScreen #practice-side ActionPanel #controls Button { width: 100%; margin: 0; }
     PracticeScreen.-w-narrow #practice-side { width: 34; }
+    PracticeScreen.-w-narrow #practice-side ActionPanel #builder-choices { grid-size: 2; }
     PracticeScreen.-w-narrow #practice-log { height: 5; }
     PracticeScreen.-w-huge #practice-side { width: 60; }
     PracticeScreen.-h-short Header { display: none; }
@@ -171,7 +185,7 @@ class PracticeScreen(Screen):
                 yield Static(id="practice-hint")
                 yield Static(id="practice-grade")
                 yield ActionPanel(self.vocabulary, lang, word, id="actions")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -288,14 +302,16 @@ class PracticeScreen(Screen):
         text = self.exercise.text(lang)
         goal = Text()
         goal.append(word("goal.heading", lang) + "\n", style="bold underline")
-        goal.append(text.goal.strip().replace("**", ""))
+        goal.append(emphasised(text.goal))
         self.query_one("#practice-goal", Static).update(goal)
         hint = Text()
         if self.hints_shown:
             hint.append(word("hint.heading", lang, k=self.hints_shown, n=len(text.hints)) + "\n",
                         style="bold")
             for tier in text.hints[:self.hints_shown]:
-                hint.append("• " + tier.strip().replace("**", "").replace("`", "") + "\n")
+                hint.append("• ")
+                hint.append(emphasised(tier))
+                hint.append("\n")
             if self.hints_shown >= len(text.hints):
                 hint.append(word("hint.all", lang), style="italic")
         else:
@@ -538,7 +554,10 @@ class PracticeScreen(Screen):
     def action_undo(self) -> None:
         undone = self.session.undo()
         if undone is None:
-            self.add_log("note", "log.nothing_to_undo")
+            if self.graded:  # an empty attempt was graded: back to the start state to go on
+                self.action_reset()
+            else:
+                self.add_log("note", "log.nothing_to_undo")
             return
         self.replay_stop = None
         self._replays.clear()
@@ -672,7 +691,7 @@ class ExercisePickerScreen(Screen[str | None]):
         yield Static(id="picker-heading")
         yield OptionList(id="picker-list")
         yield Static(id="picker-goal")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -716,7 +735,8 @@ class ExercisePickerScreen(Screen[str | None]):
         exercise = next(e for e in self.exercises() if e.id == exercise_id)
         text = exercise.text(self.lang)
         body = Text()
-        body.append(text.goal.strip().replace("**", "") + "\n\n")
+        body.append(emphasised(text.goal))
+        body.append("\n\n")
         body.append(word("picker.open", self.lang), style="dim")
         self.query_one("#picker-goal", Static).update(body)
 

@@ -100,7 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.reset": {"ko": "처음부터", "en": "Reset"},
     "key.done": {"ko": "채점", "en": "Done"},
     "key.solution": {"ko": "풀이", "en": "Solution"},
-    "key.exercises": {"ko": "실습 목록", "en": "Exercises"},
+    "key.exercises": {"ko": "목록", "en": "Exercises"},
     "key.type": {"ko": "입력", "en": "Type"},
     "key.leave": {"ko": "입력 나가기", "en": "Leave input"},
     "key.replay_prev": {"ko": "이전", "en": "Earlier"},

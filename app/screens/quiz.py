@@ -26,9 +26,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from app.widgets.chrome import TooSmall, preset_breakpoints
+from app.widgets.chrome import KeyFooter, TooSmall, preset_breakpoints
 from app.widgets.quiz_strings import points_text, qtr
 from app.widgets.quiz_view import (
     MARKS,
@@ -225,7 +225,7 @@ class QuizScreen(Screen):
                 yield Vertical(id="quiz-options")
                 yield Static(id="quiz-after")
             yield Static(id="quiz-review")
-        yield Footer(show_command_palette=False)  # the keys need the room at 80 columns
+        yield KeyFooter(show_command_palette=False)  # the keys need the room at 80 columns
         yield TooSmall()
 
     async def on_mount(self) -> None:

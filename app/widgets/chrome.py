@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from app.i18n import tr
 from app.widgets.canvas import fit
@@ -101,3 +101,19 @@ class TooSmall(Static):
     def show_size(self, width: int, height: int) -> None:
         self.update(tr("too_small", "ko", w=width, h=height) + "\n\n"
                     + tr("too_small", "en", w=width, h=height))
+
+
+class KeyFooter(Footer):
+    """The key footer. Below 110 columns it packs the keys tighter and leaves out the palette
+    key (Ctrl+P still opens it), so a lesson's keys fit in 80 columns, in Korean too."""
+
+    NARROW = 110
+
+    def __init__(self, *, show_command_palette: bool = True):
+        super().__init__(show_command_palette=show_command_palette)
+        self.palette_wanted = show_command_palette
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW
+        self.compact = narrow
+        self.show_command_palette = self.palette_wanted and not narrow

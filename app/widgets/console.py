@@ -179,15 +179,15 @@ class CommandConsole(Vertical):
     CommandConsole #console-prompt { width: auto; height: 3; content-align: left middle;
                                      padding: 0 1 0 0; text-style: bold; }
     CommandConsole CommandInput { width: 1fr; }
-    CommandConsole #console-feedback { height: 1; padding: 0 0 0 1; }
+    CommandConsole #console-feedback { height: auto; max-height: 3; padding: 0 0 0 1; }
     CommandConsole #console-feedback.-error { color: $text-error; text-style: bold; }
     CommandConsole #console-feedback.-note { color: $text-muted; }
     """
 
     KEYS = (
         ("enter", "submit", "key.run"),
-        ("tab", "complete", "key.complete"),
-        ("up", "history_back", "key.history"),
+        ("tab", "complete", "key.complete", False),  # the placeholder tells of Tab and ↑↓
+        ("up", "history_back", "key.history", False),
         ("down", "history_forward", "key.history", False),
         ("escape", "leave", "key.leave"),
         ("ctrl+t", "ask('hint')", "key.hint"),
@@ -257,10 +257,7 @@ class CommandConsole(Vertical):
         line = self.query_one("#console-feedback", Static)
         line.set_class(kind == "error", "-error")
         line.set_class(kind == "note", "-note")
-        shown = Text(text, no_wrap=True, overflow="ellipsis")
-        if kind == "error":
-            shown = Text("✗ " + text, no_wrap=True, overflow="ellipsis")
-        line.update(shown)
+        line.update(Text("✗ " + text if kind == "error" else text, overflow="ellipsis"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
