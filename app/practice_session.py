@@ -8,7 +8,7 @@ graded, event for event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from models.actions import Action, ActionResult
 from models.engine import Simulation
@@ -61,7 +61,7 @@ def reference_facts(exercise: Exercise) -> dict:
 def solution_actions(exercise: Exercise) -> tuple[Action, ...]:
     """The reference solution as console commands, numbered 1, 2, ... like typed ones."""
     script = exercise.parse(exercise.solution)
-    return tuple(replace(a, line=i) for i, a in enumerate(script.actions, 1))
+    return tuple(a._replace(line=i) for i, a in enumerate(script.actions, 1))
 
 
 class PracticeSession:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from models.actions import Action
@@ -167,7 +167,7 @@ class _PaneHistory:
             if action is None:
                 raise CourseFileError(path, f"step '{step_id}': run.{pane_name} has an empty "
                                       "command", _step_line(path, step_id, f"run.{pane_name}"))
-            action = replace(action, line=number)  # the line within this step's list
+            action = action._replace(line=number)  # the line within this step's list
             self.actions[pane_name].append(action)
             parsed.append(action)
         return tuple(parsed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .messages import Msg
 
@@ -22,8 +22,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """One command: `verb` and its arguments, and the attempt line it came from (if any)."""
 
     verb: str
@@ -40,8 +39,7 @@ class Action:
         return Action(verb.lower(), tuple(args), line)
 
 
-@dataclass(frozen=True)
-class ActionResult:
+class ActionResult(NamedTuple):
     """What an action reported: ok or not, a one-line message, and any report lines."""
 
     action: Action

@@ -12,8 +12,18 @@ from collections.abc import Generator
 import simpy
 
 from .actions import Action, ActionResult
-from .cluster import (DEPLOYING, LAUNCHING, RUNNING, SLOT_PORTS, STARTING, STOPPED, TERMINATED,
-                      AppProcess, Instance, Slot)
+from .cluster import (
+    DEPLOYING,
+    LAUNCHING,
+    RUNNING,
+    SLOT_PORTS,
+    STARTING,
+    STOPPED,
+    TERMINATED,
+    AppProcess,
+    Instance,
+    Slot,
+)
 from .frames import Frame, NodeView
 from .loadbalancer import DRAINING, HEALTHY, UNUSED, LoadBalancer, probe
 from .messages import Msg

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .metrics import Event
 
 
-@dataclass(frozen=True)
-class NodeView:
+class NodeView(NamedTuple):
     """A host or an in-server slot as drawn on the stage."""
 
     name: str
@@ -24,8 +23,7 @@ class NodeView:
     good: bool = True  # False when its process answers HTTP 500 (bad build)
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """The whole stage at simulated time `t`."""
 
     t: float

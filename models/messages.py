@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 LANGS = ("ko", "en")
 
@@ -99,8 +99,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Msg:
+class Msg(NamedTuple):
     """A message key with its parameters; `render(lang)` gives the sentence."""
 
     key: str

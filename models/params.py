@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 FAULTS = ("none", "bad-build", "slow-start", "traffic-spike")
 
 
-@dataclass(frozen=True)
-class HealthCheck:
+class HealthCheck(NamedTuple):
     """An ALB target group's health check (AWS defaults)."""
 
     interval_s: float = 30.0
@@ -17,13 +16,12 @@ class HealthCheck:
     unhealthy_threshold: int = 2
 
 
-@dataclass(frozen=True)
-class SimParams:
+class SimParams(NamedTuple):
     """Everything that shapes a run besides the actions: traffic, timings, faults."""
 
     rps: float = 10.0
     service_mean_s: float = 0.25
-    health: HealthCheck = field(default_factory=HealthCheck)
+    health: HealthCheck = HealthCheck()
     deregistration_delay_s: float = 300.0
     boot_s: float = 40.0
     app_stop_s: float = 2.0
@@ -43,7 +41,7 @@ class SimParams:
     bucket_s: float = 5.0
 
     def with_(self, **changes) -> SimParams:
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def start_time(self, version: str) -> float:
         if self.fault == "slow-start" and version == self.faulty_version:

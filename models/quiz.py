@@ -22,7 +22,7 @@ import bisect
 import random
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .report import RunSpec, simulate
 
@@ -227,7 +227,7 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
         right = tuple(ids.index(step) for step in question.options)
     elif question.kind == PREDICT:
         assert question.run is not None
-        spec = replace(question.run, seed=seed)
+        spec = question.run._replace(seed=seed)
         summary = simulate(spec).summary()
         values = {name: _figure(getattr(spec, name)) for name in RUN_PLACEHOLDERS}
         values.update({name: _figure(summary[name]) for name in SUMMARY_PLACEHOLDERS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from .engine import Simulation
 from .params import SimParams
@@ -10,8 +10,7 @@ from .scenarios import Scenario
 from .strategies import STRATEGIES, run_script
 
 
-@dataclass(frozen=True)
-class RunSpec:
+class RunSpec(NamedTuple):
     """What to simulate: a strategy on a fleet, with traffic, a seed and maybe a fault."""
 
     strategy: str = "in-place"
@@ -24,13 +23,11 @@ class RunSpec:
     to_version: str = "v102"
 
 
-@dataclass
 class RunReport:
     """A finished run: the simulation itself and its outcome."""
 
-    spec: RunSpec
-    sim: Simulation
-    outcome: str
+    def __init__(self, spec: RunSpec, sim: Simulation, outcome: str):
+        self.spec, self.sim, self.outcome = spec, sim, outcome
 
     def summary(self) -> dict:
         m = self.sim.metrics
@@ -58,7 +55,7 @@ class RunReport:
         m = self.sim.metrics
         return {
             "strategy": self.spec.strategy,
-            "params": asdict(self.spec),
+            "params": self.spec._asdict(),
             "summary": self.summary(),
             "events": [e.as_dict() for e in m.events],
             "timeline": [b.as_dict() for b in m.buckets],

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FLEET, BLUEGREEN, IN_SERVER = "fleet", "bluegreen", "in-server"
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     """A start state: the kind of layout, its size and the versions involved."""
 
     kind: str = FLEET

@@ -62,7 +62,7 @@ def take(quiz, seed, right: bool):
 
 def engine_answer(question, seed):
     """The right answer computed here, straight from the engine, as an option id."""
-    figure = simulate(replace(question.run, seed=seed)).summary()[question.read]
+    figure = simulate(question.run._replace(seed=seed)).summary()[question.read]
     if question.answer_form == COUNT:
         return str(figure)
     if question.answer_form == NONZERO:
@@ -288,7 +288,7 @@ def test_prediction_answers_are_the_engines_figures(quizzes, seed):
             if shown.question.answer_form == COUNT:
                 assert len(shown.option_ids) == shown.question.choices
                 assert all(int(v) >= 0 for v in shown.option_ids)
-                summary = simulate(replace(shown.question.run, seed=seed)).summary()
+                summary = simulate(shown.question.run._replace(seed=seed)).summary()
                 figure = str(summary[shown.question.read])
                 for lang in LOCALES:
                     assert figure in shown.explanation(lang)
@@ -302,10 +302,10 @@ def test_prediction_follows_its_parameters(quizzes):
     question = next(q for q in quiz.questions if q.id == "six-two-serving")
     seen = {}
     for servers, batch in ((6, 2), (8, 2), (6, 3), (4, 1)):
-        changed = replace(question, run=replace(question.run, servers=servers, batch=batch))
+        changed = replace(question, run=question.run._replace(servers=servers, batch=batch))
         variant = replace(quiz, questions=(changed,))
         shown = QuizRun(variant, 1).current()
-        figure = simulate(replace(changed.run, seed=1)).summary()["min_serving"]
+        figure = simulate(changed.run._replace(seed=1)).summary()["min_serving"]
         assert shown.option_ids[shown.right[0]] == str(figure)
         assert f"{servers}" in shown.prompt("en") and f"{batch}" in shown.prompt("en")
         assert f"{figure}" in shown.explanation("ko")
@@ -315,7 +315,7 @@ def test_prediction_follows_its_parameters(quizzes):
 
 def test_a_prediction_on_a_bad_build_reads_the_outcome(quizzes):
     question = next(q for q in quizzes["5.2.2"].questions if q.kind == PREDICT)
-    good = replace(question, run=replace(question.run, fault="none"))
+    good = replace(question, run=question.run._replace(fault="none"))
     assert engine_answer(question, 1) != engine_answer(good, 1)
     for variant in (question, good):
         shown = QuizRun(replace(quizzes["5.2.2"], questions=(variant,)), 1).current()
