@@ -143,6 +143,7 @@ class PracticeScreen(Screen):
         self._last_tick = 0.0
         self._command_started = 0.0
         self._saved = False
+        self._chrome: tuple[str, str] | None = None  # (mode, language) the chrome was drawn for
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -224,23 +225,28 @@ class PracticeScreen(Screen):
 
     # --- drawing -------------------------------------------------------------------------
     def refresh_all(self) -> None:
-        """Re-draw everything from the session (after a command, undo, reset, grading, language)."""
+        """Re-draw everything from the session (after a command, undo, reset, grading, language).
+
+        What only a change of mode or language alters is redone only then: re-keying the
+        console and the footer costs a relayout, too much to pay after every command.
+        """
         self.draw_stage()
         self.show_bar()
-        self.show_goal()
         self.show_grade()
-        self.set_class(self.graded, "-graded")
         mode = GRADED if self.graded else DEMO if self.session.demo else BUILD
         if self.panel.mode != mode:
             self.panel.set_mode(mode)
         else:
             self.panel.rebuild()
-        placeholder = word("console.graded" if self.graded else
-                           "console.demo" if self.session.demo else "console.placeholder",
-                           self.lang)
-        self.console.set_lang(self.lang, placeholder)
-        self.console.input.disabled = self.graded or self.session.demo
-        self.refresh_bindings()
+        if (mode, self.lang) != self._chrome:
+            self._chrome = (mode, self.lang)
+            self.show_goal()
+            self.set_class(self.graded, "-graded")
+            placeholder = word({GRADED: "console.graded", DEMO: "console.demo"}.get(
+                mode, "console.placeholder"), self.lang)
+            self.console.set_lang(self.lang, placeholder)
+            self.console.input.disabled = mode != BUILD
+            self.refresh_bindings()
 
     def draw_stage(self, *, animate: bool = False) -> None:
         stage = self.query_one("#practice-stage", ClusterView)
@@ -503,6 +509,7 @@ class PracticeScreen(Screen):
         session = self.session
         grade = session.grade_now(self.lang)
         self._saved = False
+        self._chrome: tuple[str, str] | None = None  # (mode, language) the chrome was drawn for
         if not session.demo:
             try:
                 self.app.store.record_practice_attempt(

@@ -65,6 +65,7 @@ class ActionPanel(Vertical):
         self.sofar: list[str] = []
         self.mode = BUILD
         self.choices: tuple[str, ...] = ()
+        self._drawn: tuple | None = None  # what the panel shows now; mounting buttons is costly
 
     def compose(self) -> ComposeResult:
         yield Static(id="builder-prompt")
@@ -115,11 +116,15 @@ class ActionPanel(Vertical):
         if not self.is_mounted:
             return
         lang = self.lang
+        kind, options = self._options() if self.mode == BUILD else ("", ())
+        drawn = (self.mode, lang, tuple(self.sofar), kind, options)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         prompt = self.query_one("#builder-prompt", Static)
         grid = self.query_one("#builder-choices", Grid)
         grid.remove_children()
         if self.mode == BUILD:
-            kind, options = self._options()
             self.choices = options
             if self.sofar:
                 what = self.words(f"arg.{kind}", lang)
