@@ -13,6 +13,7 @@ from collections.abc import Sequence
 STRATEGY_NAMES = ("recreate", "in-place", "blue-green", "in-server", "canary")
 FAULT_NAMES = ("none", "bad-build", "slow-start", "traffic-spike")
 MAX_SERVERS = 5000
+MAX_RPS = 1000  # a run at this rate still ends in seconds; more is no longer a lesson
 
 
 class UsageError(Exception):
@@ -106,7 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_simulate(args: argparse.Namespace) -> int:
     if args.servers > MAX_SERVERS:
-        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} this simulator runs")
+        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} "
+                         "this simulator runs")
+    if args.rps > MAX_RPS:
+        raise UsageError(f"--rps {args.rps:g} is more than the {MAX_RPS} requests a second "
+                         "this simulator runs")
     batch = args.batch if args.batch is not None else max(1, args.servers // 2)
     if batch > args.servers:
         raise UsageError(f"--batch {batch} is larger than the fleet of {args.servers} servers")

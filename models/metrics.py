@@ -115,7 +115,9 @@ class Metrics:
         self.serving, self.working, self.instances = serving, working, instances
         b = self.bucket(now)
         b.serving = serving
-        b.serving_min = min(b.serving_min, serving)
+        # Before the deployment starts the start state is being built target by target: that
+        # is no dip in capacity, so the bucket's fewest is what it has built so far.
+        b.serving_min = min(b.serving_min, serving) if self.in_window else serving
         b.instances_max = max(b.instances_max, instances)
         if self.in_window:
             self.min_serving = serving if self.min_serving is None else min(self.min_serving, serving)

@@ -81,6 +81,18 @@ def test_blue_green_bad_build_rolls_back(capsys):
     assert s["failed"] == 0
 
 
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+@pytest.mark.parametrize("strategy", ["recreate", "in-place", "blue-green", "in-server", "canary"])
+def test_timeline_agrees_with_the_summary(strategy, seed, capsys):
+    data = simulate_json(capsys, "--strategy", strategy, "--seed", seed)
+    summary, timeline = data["summary"], data["timeline"]
+    # The chart's lowest capacity is the run's: building the start state is not a dip.
+    assert min(b["serving"] for b in timeline) == summary["min_serving"]
+    assert sum(b["requests"] for b in timeline) == summary["requests"]
+    assert sum(b["failed"] for b in timeline) == summary["failed"]
+    assert max(b["instances"] for b in timeline) == summary["max_instances"]
+
+
 def test_json_has_the_contracted_shape(capsys):
     data = simulate_json(capsys, "--strategy", "canary", "--from", "v7", "--to", "v8")
     assert set(data) >= {"strategy", "params", "summary", "events", "timeline"}
@@ -146,6 +158,8 @@ BAD_ARGS = [
     ["--rps", "-5"],
     ["--rps", "nan"],
     ["--rps", "inf"],
+    ["--rps", "1e9"],
+    ["--rps", "1001"],
     ["--seed", "one"],
     ["--from", "v102", "--to", "v102"],
     ["--to", ""],

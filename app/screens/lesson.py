@@ -47,14 +47,8 @@ LESSON_KEYS = (
 
 
 def timeline_of(sim) -> tuple[tuple[int, int], ...]:
-    """(fewest serving, failed requests) per metrics bucket: what the capacity chart draws.
-
-    The first bucket's minimum counts the start state being built target by target at t=0,
-    so it uses the capacity the bucket ended with instead.
-    """
-    buckets = sim.metrics.buckets
-    return tuple(((b.serving if i == 0 else b.serving_min), b.failed)
-                 for i, b in enumerate(buckets))
+    """(fewest serving, failed requests) per metrics bucket: what the capacity chart draws."""
+    return tuple((b.serving_min, b.failed) for b in sim.metrics.buckets)
 
 
 def reading_delay(text: str) -> float:
