@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="DeployLab (배포 실습실): learn how code reaches servers, in your terminal.",
         epilog="Without a command, deploylab opens the course.",
     )
-    parser.add_argument("--lang", choices=("ko", "en"), help="course language (default: from the locale)")
+    parser.add_argument("--lang", choices=("ko", "en"),
+                        help="course language (default: from the locale)")
     parser.add_argument("--lesson", metavar="ID", help="open a section directly, e.g. 5.1.2")
     parser.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-light")
     parser.add_argument("--present", action="store_true", help="classroom layout for a projector")
@@ -80,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
 
-    grade = sub.add_parser("grade", help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
+    grade = sub.add_parser("grade",
+                           help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
                            description="Grade an action script against an exercise.")
     grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
     grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: without the flag here, `deploylab --lang ko grade ...` keeps the top-level value.
     grade.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
                        help="language of the messages")
-    grade.add_argument("--seed", type=_int, default=None, help="random seed (default: the exercise's)")
+    grade.add_argument("--seed", type=_int, default=None,
+                       help="random seed (default: the exercise's)")
 
     check = sub.add_parser("check", help="validate course files and run every exercise's solutions",
                            description="Validate lesson, exercise and quiz files and run every "

@@ -1,4 +1,4 @@
-"""The readable `deploylab simulate` report: a summary table and a text timeline (rich, no Textual)."""
+"""The readable `deploylab simulate` report: a summary table and a text timeline (rich only)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def print_report(report: RunReport, svg: str | None = None, console: Console | N
         ("downtime", f"{s['downtime_s']:g} s"),
         ("duration", f"{s['duration_s']:g} s"),
         ("instance-seconds", f"{s['instance_seconds']:g}"),
-        ("serving at the end", ", ".join(f"{v}×{n}" for v, n in s["final_versions"].items()) or "none"),
+        ("serving at the end",
+         ", ".join(f"{v}×{n}" for v, n in s["final_versions"].items()) or "none"),
     ]
     for label, value in rows:
         table.add_row(label, value)
@@ -73,6 +74,7 @@ def print_report(report: RunReport, svg: str | None = None, console: Console | N
     if s["failures"]:
         console.print("\nfailed requests:")
         for f in s["failures"]:
-            console.print(f"  {f['count']:>6} {f['cause']} from t={f['first_t']:g} s to {f['last_t']:g} s")
+            console.print(f"  {f['count']:>6} {f['cause']} "
+                          f"from t={f['first_t']:g} s to {f['last_t']:g} s")
     if svg:
         console.save_svg(svg, title="deploylab simulate")

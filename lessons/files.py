@@ -67,7 +67,8 @@ class Fields:
             return default
         value = self.table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            names = (kind.__name__ if isinstance(kind, type)
+                     else " or ".join(k.__name__ for k in kind))
             raise self._fail(key, f"should be {names}, not {type(value).__name__}")
         return value
 

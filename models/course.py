@@ -196,7 +196,7 @@ class _PipelinePane:
 
 
 class StagePlayer:
-    """Plays a section: `goto(k)` shows step k's end state (replayed), `play(k)` animates into it."""
+    """Plays a section: `goto(k)` shows step k's end state (replayed), `play(k)` animates to it."""
 
     def __init__(self, section: SectionSpec, seed: int = 1):
         self.section = section

@@ -1,4 +1,4 @@
-"""The simulation engine: one simpy Environment, seeded traffic, and the practice language's actions.
+"""The simulation engine: one simpy Environment, seeded traffic, the practice language's actions.
 
 A `Simulation` starts from a `Scenario`, runs `Action`s one at a time (the UI may also `advance`
 simulated time while an action runs) and hands out immutable `Frame`s. Same seed, same run.
@@ -212,7 +212,7 @@ class Simulation:
         return self._proc is not None and not self._proc.triggered
 
     def begin(self, action: Action) -> None:
-        """Start an action; `advance` moves time while it runs, `busy` says whether it still does."""
+        """Start an action; `advance` moves time while it runs; `busy` says if it still runs."""
         if self.busy:
             raise RuntimeError("an action is still running")
         self.metrics.open_window(self.env.now)
@@ -359,7 +359,7 @@ class Simulation:
         return ""
 
     def _probe_until_up(self, holder: Instance | Slot) -> Generator:
-        """Probe like ValidateService / the nginx recipe: up to `probe_tries`, `probe_every_s` apart."""
+        """Probe as ValidateService and the nginx recipe do: `probe_tries` times, spaced out."""
         passed, why = False, "down"
         for attempt in range(self.params.probe_tries):
             passed, why = self._probe(holder)

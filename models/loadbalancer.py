@@ -1,4 +1,4 @@
-"""An ALB-like load balancer: round robin over registered healthy targets, health checks, draining."""
+"""An ALB-like load balancer: round robin over registered healthy targets, health checks, drains."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from .params import SimParams
 
 # AWS target health states.
-INITIAL, HEALTHY, UNHEALTHY, DRAINING, UNUSED = "initial", "healthy", "unhealthy", "draining", "unused"
+INITIAL, HEALTHY, UNHEALTHY, DRAINING, UNUSED = (
+    "initial", "healthy", "unhealthy", "draining", "unused")
 
 
 class Target:
@@ -81,7 +82,8 @@ class LoadBalancer:
         return target.state if target else UNUSED
 
     # --- registration --------------------------------------------------------------------
-    def register(self, instance: Instance, line: int | None, initially_healthy: bool = False) -> bool:
+    def register(self, instance: Instance, line: int | None,
+                 initially_healthy: bool = False) -> bool:
         old = self.targets.get(instance.name)
         if old is not None and old.state != DRAINING:
             return False

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 
 class Event(NamedTuple):
-    """Something that happened at simulated time `t` (what the UI animates, what the grader reads)."""
+    """Something that happened at simulated time `t` (what the UI animates, the grader reads)."""
 
     t: float
     kind: str
@@ -120,7 +120,8 @@ class Metrics:
         b.serving_min = min(b.serving_min, serving) if self.in_window else serving
         b.instances_max = max(b.instances_max, instances)
         if self.in_window:
-            self.min_serving = serving if self.min_serving is None else min(self.min_serving, serving)
+            self.min_serving = (serving if self.min_serving is None
+                                else min(self.min_serving, serving))
             self.max_instances = max(self.max_instances, instances)
 
     @property
