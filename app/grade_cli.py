@@ -115,9 +115,14 @@ def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console |
                       Text(criterion.message(lang)))
     console.print(table)
     summary = result.summary(lang)
-    for line, message in result.errors:  # commands that could not run, as the learner saw them
-        shown = Msg.of("at_line", line=line, problem=message) if line is not None else message
-        console.print(Text("  ! " + shown.render(lang), style="yellow"))
+    if result.errors:  # commands that could not run, as the learner saw them; wrapped hanging
+        warnings = Table.grid(padding=(0, 1))
+        warnings.add_column(no_wrap=True)
+        warnings.add_column(ratio=1, overflow="fold")
+        for line, message in result.errors:
+            shown = Msg.of("at_line", line=line, problem=message) if line is not None else message
+            warnings.add_row(Text(" !", style="yellow"), Text(shown.render(lang), style="yellow"))
+        console.print(warnings)
     verdict_style = "bold green" if result.passed else "bold red"
     console.print(Text(summary["text"], style=verdict_style))
     console.print(Text(_facts_line(summary, lang), style="dim"))
