@@ -384,7 +384,7 @@ async def test_help_and_the_exercise_picker():
         assert isinstance(app.screen, PracticeScreen) and app.screen.exercise.id == listed[1]
 
 
-async def test_the_picker_shows_what_was_passed():
+async def test_the_picker_shows_what_was_passed_after_a_restart():
     exercise = EXERCISES["in-place"]
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -392,9 +392,13 @@ async def test_the_picker_shows_what_was_passed():
         for line in commands(exercise.solution):
             await type_line(pilot, line)
         assert screen.session.grade.passed
-        await pilot.press("e")
+    app = DeployLabApp(lang="en", instant=True)  # the same data folder, a new process's app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
         await pilot.pause()
         picker = app.screen
+        assert isinstance(picker, ExercisePickerScreen)
         option = picker.query_one("#picker-list").get_option("in-place")
         assert word("picker.passed", "en") in plain(option.prompt)
         other = picker.query_one("#picker-list").get_option("bluegreen")
