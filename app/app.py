@@ -61,6 +61,7 @@ class DeployLabApp(App):
         self._store = store
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
+        self._exercises: dict | None = None
 
     # --- the course ----------------------------------------------------------------------
     @property
@@ -155,14 +156,42 @@ class DeployLabApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def exercises(self) -> dict:
+        """Every exercise and variant, loaded once; raises `CourseFileError` for broken files."""
+        if self._exercises is None:
+            from lessons.exercises import load_exercises
+
+            self._exercises = load_exercises()
+        return self._exercises
+
+    def exercises_or_note(self) -> dict | None:
+        """The exercises, or None after telling the learner, in a sentence, what is broken."""
+        from lessons.files import CourseFileError
+
+        try:
+            return self.exercises()
+        except CourseFileError as err:
+            self.notify(tr("practice.broken", self.lang, error=err), severity="error",
+                        timeout=10)
+            return None
+
     def open_practice(self, exercise: str) -> None:
         from app.screens.practice import PracticeScreen
 
+        known = self.exercises_or_note()
+        if known is None:
+            return
+        if exercise not in known:
+            self.notify(tr("practice.unknown", self.lang, id=exercise), severity="error")
+            return
         self.push_screen(PracticeScreen(exercise, self.lang))
 
     def pick_practice(self) -> None:
         """The list of exercises (and their variants); the one picked opens in practice mode."""
         from app.screens.practice import ExercisePickerScreen
+
+        if self.exercises_or_note() is None:
+            return
 
         def picked(exercise: str | None) -> None:
             if exercise:

@@ -148,6 +148,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "palette.help": {"ko": "이 절로 바로 이동합니다", "en": "Jump to this section"},
     "palette.map": {"ko": "목차로 가기", "en": "Go to the course map"},
     "store.notice": {"ko": "진도 기록: {notice}", "en": "Progress store: {notice}"},
+    "practice.broken": {"ko": "실습 파일에 문제가 있어 실습을 열 수 없습니다: {error}",
+                        "en": "The exercise files are broken, so practice cannot open: {error}"},
+    "practice.unknown": {"ko": "'{id}' 실습이 없습니다.", "en": "There is no exercise '{id}'."},
 }
 
 

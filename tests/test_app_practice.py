@@ -421,3 +421,26 @@ async def test_fits_small_and_large_terminals(size):
         await pilot.resize_terminal(50, 16)
         await pilot.pause()
         assert screen.query_one("TooSmall").display
+
+
+async def test_broken_exercise_files_are_one_sentence_not_a_crash(monkeypatch):
+    from app.screens.lesson import LessonScreen
+    from lessons import exercises as exercise_files
+    from lessons.files import CourseFileError
+
+    def broken(*_args, **_kwargs):
+        raise CourseFileError("exercises/bluegreen.toml", "'solution' is missing", 12)
+
+    monkeypatch.setattr(exercise_files, "load_exercises", broken)
+    app = DeployLabApp(lang="en", lesson="5.2.2", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        await pilot.press("escape", "x")  # the map's list of exercises says the same
+        await pilot.pause()
+        assert isinstance(app.screen, CourseMapScreen)
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 2
+        assert all("bluegreen.toml, line 12: 'solution' is missing" in n for n in notes)

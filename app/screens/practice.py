@@ -161,11 +161,7 @@ class PracticeScreen(Screen):
         return self.session.exercise
 
     def _load_exercise(self, exercise: str | Exercise) -> Exercise:
-        if isinstance(exercise, Exercise):
-            return exercise
-        from lessons.exercises import load_exercises
-
-        return load_exercises()[exercise]
+        return exercise if isinstance(exercise, Exercise) else self.app.exercises()[exercise]
 
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
@@ -687,9 +683,7 @@ class ExercisePickerScreen(Screen[str | None]):
         return self.app.lang
 
     def exercises(self) -> list[Exercise]:
-        from lessons.exercises import load_exercises
-
-        return sorted(load_exercises().values(), key=lambda e: (e.order, e.id))
+        return sorted(self.app.exercises().values(), key=lambda e: (e.order, e.id))
 
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)

@@ -548,6 +548,8 @@ class QuizScreen(Screen):
         factory = self.practice_factory()
         if self.phase != PRACTICE or factory is None:
             return
+        if self.app.exercises_or_note() is None:
+            return  # the exercise files are broken; the app has said so
         self.awaiting_practice = True
         self.practice_note = ""
         screen = factory(shown.question.exercise, self.lang)
