@@ -397,11 +397,9 @@ class PracticeScreen(Screen):
 
     def on_action_panel_built(self, event: ActionPanel.Built) -> None:
         event.stop()
-        if not event.complete:
-            self.console.input.value = event.text
-            return
-        self.console.input.value = event.text
-        self.post_message(CommandConsole.Entered(event.text))
+        self.console.input.value = event.text  # the console spells out what the buttons build
+        if event.complete:
+            self.post_message(CommandConsole.Entered(event.text))
 
     def on_command_console_completed(self, event: CommandConsole.Completed) -> None:
         event.stop()
@@ -505,7 +503,6 @@ class PracticeScreen(Screen):
         session = self.session
         grade = session.grade_now(self.lang)
         self._saved = False
-        self._chrome: tuple[str, str] | None = None  # (mode, language) the chrome was drawn for
         if not session.demo:
             try:
                 self.app.store.record_practice_attempt(
