@@ -232,12 +232,15 @@ class Simulation:
         Animation and replay both move through here, so they stop on exactly the same event.
         """
         env, proc = self.env, self._proc
-        while proc is not None and not proc.triggered:
-            if env.peek() > end:
+        if proc is None:
+            return
+        step, peek = env.step, env.peek  # the hot loop of every run: no lookups in it
+        while not proc.triggered:
+            if peek() > end:
                 if end > env.now:
                     env.run(until=end)
                 return
-            env.step()
+            step()
 
     def run_current(self) -> ActionResult:
         """Run until the current action ends and return its result."""
