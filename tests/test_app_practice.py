@@ -444,3 +444,28 @@ async def test_broken_exercise_files_are_one_sentence_not_a_crash(monkeypatch):
         notes = [n.message for n in app._notifications]
         assert len(notes) == 2
         assert all("bluegreen.toml, line 12: 'solution' is missing" in n for n in notes)
+
+
+async def test_the_map_shows_each_sections_quiz_and_practice_records():
+    from app.i18n import tr
+    from app.store import ProgressStore
+
+    store = ProgressStore.open("default")
+    store.record_practice_attempt("bluegreen", "status", False, 40, [], 1)
+    store.record_practice_attempt("bluegreen", "launch green 4 v102", True, 100, [], 1)
+    store.record_quiz_attempt("5.2.2", [], 75, 100, 0.0, 1.0)
+    store.close()
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#map-list")
+        options.highlighted = next(i for i in range(options.option_count)
+                                   if options.get_option_at_index(i).id == "5.2.2")
+        await pilot.pause()
+        text = shown(app.screen, "#map-description")
+        assert tr("map.quiz_best", "en", score=75, n=1) in text
+        assert (tr("map.practice_best", "en", score=100, n=2)
+                + tr("map.practice_passed", "en")) in text
+        options.highlighted = 0  # 5.1: nothing tried there yet
+        await pilot.pause()
+        assert "best" not in shown(app.screen, "#map-description")

@@ -27,6 +27,11 @@ MAP_KEYS = (
 class CourseMapScreen(Screen):
     """Lists every section; Enter opens the highlighted one."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._progress = None  # quiz and practice records, read after the map is painted
+        self._reading = False
+
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
         localize_bindings(self, MAP_KEYS, self.app.lang)  # before the footer first reads them
@@ -43,9 +48,12 @@ class CourseMapScreen(Screen):
         self.show_heading()
         self.refresh_sections()
         self.query_one(OptionList).focus()
+        self._want_progress()
 
     def on_screen_resume(self) -> None:
-        self.refresh_sections()  # a lesson may have just been completed
+        self._progress = None  # a lesson, quiz or exercise may have just been done
+        self.refresh_sections()
+        self._want_progress()
 
     def on_resize(self) -> None:
         self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
@@ -111,8 +119,40 @@ class CourseMapScreen(Screen):
         if section_id in app.completed_sections():
             body.append("\n" + tr("map.done", lang) + " · " + tr("map.completed", lang) + "\n",
                         style="bold green")
+        body.append(self._scores(section_id))
         body.append("\n" + tr("map.open_hint", lang), style="dim")
         self.query_one("#map-description", Static).update(body)
+
+    def _want_progress(self) -> None:
+        if not self._reading:
+            self._reading = True
+            self.call_after_refresh(self._read_progress)
+
+    def _read_progress(self) -> None:
+        """Read the learner's quiz and practice records (once a visit, after the first paint)."""
+        self._reading = False
+        self._progress = self.app.store.summary(
+            {s.exercise: s.id for s in self.app.toc.sections if s.exercise})
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self._describe(option_list.get_option_at_index(option_list.highlighted).id)
+
+    def _scores(self, section_id: str) -> Text:
+        out = Text()
+        if self._progress is None:
+            return out
+        lang = self.app.lang
+        record = self._progress.section(section_id)
+        if record.quiz:
+            out.append(tr("map.quiz_best", lang, score=record.quiz.best_score,
+                          n=record.quiz.attempts) + "\n")
+        if record.practice:
+            out.append(tr("map.practice_best", lang, score=record.practice.best_score,
+                          n=record.practice.attempts))
+            if record.practice.passed:
+                out.append(tr("map.practice_passed", lang), style="bold green")
+            out.append("\n")
+        return out
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_id:
