@@ -56,6 +56,19 @@ async def type_line(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def type_attempt(pilot, exercise: str, script: str) -> PracticeScreen:
+    """Open practice, type `script`'s commands (until something grades it), then say done."""
+    screen = await open_practice(pilot, exercise)
+    for line in commands(script):
+        if screen.graded:
+            break
+        await type_line(pilot, line)
+    if not screen.graded:
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+    return screen
+
+
 async def open_practice(pilot, exercise: str, **kwargs) -> PracticeScreen:
     screen = PracticeScreen(exercise, pilot.app.lang, **kwargs)
     await pilot.app.push_screen(screen)
@@ -95,14 +108,7 @@ async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line(exercise_i
     expected = grade(exercise, bad.script).criterion(bad.fails)
     app = DeployLabApp(lang=lang, instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(pilot, exercise_id)
-        for line in commands(bad.script):
-            if screen.graded:
-                break
-            await type_line(pilot, line)
-        if not screen.graded:
-            await pilot.press("ctrl+d")
-            await pilot.pause()
+        screen = await type_attempt(pilot, exercise_id, bad.script)
         result = screen.session.grade.criterion(bad.fails)
         assert not result.passed and result.line == bad.line
         report = shown(screen, "#practice-grade")
@@ -186,13 +192,7 @@ async def test_undo_after_grading_lets_the_learner_go_on():
     bad = next(b for b in exercise.bad if b.fails == "order")
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(pilot, "bluegreen")
-        for line in commands(bad.script):
-            if not screen.graded:
-                await type_line(pilot, line)
-        if not screen.graded:
-            await pilot.press("ctrl+d")
-            await pilot.pause()
+        screen = await type_attempt(pilot, "bluegreen", bad.script)
         assert screen.graded and screen.console.input.disabled
         await pilot.press("u")
         await pilot.pause()
@@ -205,13 +205,7 @@ async def test_replay_steps_through_the_graded_run():
     bad = next(b for b in exercise.bad if b.fails == "order")
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(pilot, "bluegreen")
-        for line in commands(bad.script):
-            if not screen.graded:
-                await type_line(pilot, line)
-        if not screen.graded:
-            await pilot.press("ctrl+d")
-            await pilot.pause()
+        screen = await type_attempt(pilot, "bluegreen", bad.script)
         stage = screen.query_one("#practice-stage", ClusterView)
         stops = screen.session.stops()
         # Grading opens the replay at the first failure.

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from app.i18n import tr
 from app.widgets.canvas import fit
+from app.widgets.chrome import AnyKeyModal
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
         ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
@@ -19,7 +18,7 @@ KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), (
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AnyKeyModal):
     """Lists the keys; any key closes it."""
 
     DEFAULT_CSS = """
@@ -51,10 +50,3 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static("")
             yield Static(legend)
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        self.dismiss()
-
-    def on_click(self) -> None:
-        self.dismiss()

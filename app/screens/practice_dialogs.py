@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -13,6 +12,7 @@ from textual.widgets import Button, Static
 from app.i18n import tr
 from app.screens.practice_text import pt
 from app.widgets.canvas import fit
+from app.widgets.chrome import AnyKeyModal
 from models.practice import USAGE
 
 TYPING_KEYS = (("Enter", "help.enter"), ("Tab", "help.tab"), ("↑ ↓", "help.history"),
@@ -59,7 +59,7 @@ class ConfirmSolutionScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class PracticeHelpScreen(ModalScreen[None]):
+class PracticeHelpScreen(AnyKeyModal):
     """Practice mode's keys and the command language; any key closes it."""
 
     DEFAULT_CSS = """
@@ -97,10 +97,3 @@ class PracticeHelpScreen(ModalScreen[None]):
             yield Static(self._table("help.other", OTHER_KEYS))
             yield Static(language)
             yield Static(Text(pt("help.dismiss", lang), style="dim"))
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        self.dismiss()
-
-    def on_click(self) -> None:
-        self.dismiss()

@@ -21,14 +21,13 @@ from pathlib import Path
 
 from rich.console import Group
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static
 
-from app.widgets.chrome import KeyFooter, TooSmall, preset_breakpoints
+from app.widgets.chrome import AnyKeyModal, KeyFooter, TooSmall, preset_breakpoints
 from app.widgets.quiz_strings import points_text, qtr
 from app.widgets.quiz_view import (
     MARKS,
@@ -667,7 +666,7 @@ HELP_KEYS = (("1-9", "help.digits"), ("↑ ↓", "help.arrows"), ("Enter", "help
              ("r", "help.retake"), ("l", "help.lang"), ("Esc", "help.leave"))
 
 
-class QuizHelpScreen(ModalScreen[None]):
+class QuizHelpScreen(AnyKeyModal):
     """The quiz's keys and marks in the current language; any key closes it."""
 
     DEFAULT_CSS = """
@@ -691,10 +690,3 @@ class QuizHelpScreen(ModalScreen[None]):
             yield Static("")
             yield Static(Text(qtr("help.marks", lang)))
             yield Static(Text(qtr("help.dismiss", lang), style="dim"))
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        self.dismiss()
-
-    def on_click(self) -> None:
-        self.dismiss()

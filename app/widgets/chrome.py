@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
@@ -117,3 +119,14 @@ class KeyFooter(Footer):
         narrow = self.app.size.width < self.NARROW
         self.compact = narrow
         self.show_command_palette = self.palette_wanted and not narrow
+
+
+class AnyKeyModal(ModalScreen[None]):
+    """A modal that any key or click closes (the help screens)."""
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.dismiss()
+
+    def on_click(self) -> None:
+        self.dismiss()
