@@ -463,3 +463,24 @@ async def test_the_map_shows_each_sections_quiz_and_practice_records():
         options.highlighted = 0  # 5.1: nothing tried there yet
         await pilot.pause()
         assert "best" not in shown(app.screen, "#map-description")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_every_help_screen_shows_its_keys(lang):
+    """The help boxes size to their text (an auto-width box of full-width lines shrinks to
+    nothing, which once left every help screen an empty frame)."""
+    from app.screens.help import HelpScreen
+    from app.screens.quiz import QuizHelpScreen
+
+    app = DeployLabApp(lang=lang, instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for modal in (HelpScreen(lang), PracticeHelpScreen(lang), QuizHelpScreen(lang)):
+            await app.push_screen(modal)
+            await pilot.pause()
+            box = modal.query_one("Vertical")
+            assert box.region.width > 40 and box.region.height > 8, type(modal).__name__
+            lines = [line.content for line in modal.query(Static)]
+            assert any(str(text).strip() for text in lines)
+            await pilot.press("space")
+            await pilot.pause()
+            assert app.screen is not modal

@@ -25,6 +25,7 @@ class HelpScreen(AnyKeyModal):
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: auto; max-width: 90%; height: auto; max-height: 90%;
                             border: round $accent; padding: 0 2; background: $panel; }
+    HelpScreen > Vertical > Static { width: auto; }
     """
 
     def __init__(self, lang: str, practice: bool = False):

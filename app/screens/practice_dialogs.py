@@ -66,6 +66,7 @@ class PracticeHelpScreen(AnyKeyModal):
     PracticeHelpScreen { align: center middle; }
     PracticeHelpScreen > Vertical { width: auto; max-width: 96%; height: auto; max-height: 94%;
                                     border: round $accent; padding: 0 2; background: $panel; }
+    PracticeHelpScreen > Vertical > Static { width: auto; }
     """
 
     def __init__(self, lang: str):

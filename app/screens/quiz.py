@@ -673,6 +673,7 @@ class QuizHelpScreen(AnyKeyModal):
     QuizHelpScreen { align: center middle; }
     QuizHelpScreen > Vertical { width: auto; max-width: 90%; height: auto; max-height: 90%;
                                 border: round $accent; padding: 0 2; background: $panel; }
+    QuizHelpScreen > Vertical > Static { width: auto; }
     """
 
     def __init__(self, lang: str):
