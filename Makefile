@@ -15,15 +15,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/deploylab
 
-test: $(STAMP)
+test: lint
 	$(BIN)/deploylab check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check app models lessons tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV)

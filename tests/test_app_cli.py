@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app import course_cli
-from app.cli import main
-from app.i18n import lang_from_env
+from app.cli import course as course_cli
+from app.cli.main import main
+from app.words import lang_from_env
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def launched(monkeypatch):
     def fake_run(self, *args, **kwargs):
         seen["app"] = self
 
-    monkeypatch.setattr("app.app.DeployLabApp.run", fake_run)
+    monkeypatch.setattr("app.ui.app.DeployLabApp.run", fake_run)
     return seen
 
 
@@ -108,8 +108,8 @@ def test_the_maps_index_agrees_with_the_validated_course():
 
 
 async def test_the_app_draws_the_map_from_the_index_then_loads_the_course():
-    from app.app import DeployLabApp
     from app.course_index import read_index
+    from app.ui.app import DeployLabApp
 
     app = DeployLabApp(lang="en", index=read_index(), instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -148,7 +148,7 @@ def test_an_unreadable_course_file_stops_before_the_screen(broken_course, capsys
 
 def test_an_invalid_course_file_found_after_the_first_frame_still_exits_2(broken_course, capsys,
                                                                            monkeypatch):
-    from app.app import DeployLabApp
+    from app.ui.app import DeployLabApp
 
     first = sorted((broken_course / "sections").glob("*.toml"))[0]
     first.write_text(first.read_text("utf-8").replace('stage = "', 'stage = "nonsense-', 1),

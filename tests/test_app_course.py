@@ -10,16 +10,16 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Markdown, OptionList
 
-from app.app import DeployLabApp
-from app.i18n import tr
-from app.screens.course_map import CourseMapScreen
-from app.screens.help import HelpScreen
-from app.screens.lesson import SPEEDS, LessonScreen
 from app.store import ProgressStore
-from app.widgets.chrome import StepBar, TooSmall
-from app.widgets.comparison import ComparisonView
-from app.widgets.pipeline_view import PipelineView
-from app.widgets.stage import ClusterView, receiving, state_key
+from app.ui.app import DeployLabApp
+from app.ui.dialogs.help import HelpScreen
+from app.ui.screens.course_map import CourseMapScreen
+from app.ui.screens.lesson import SPEEDS, LessonScreen
+from app.ui.widgets.chrome import StepBar, TooSmall
+from app.ui.widgets.comparison import ComparisonView
+from app.ui.widgets.pipeline_view import PipelineView
+from app.ui.widgets.stage import ClusterView, receiving, state_key
+from app.words import tr
 from lessons.course import load_course
 from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer
 
@@ -366,7 +366,7 @@ async def test_footer_keys_are_in_the_current_language():
 
 
 async def test_practice_key_only_where_a_section_has_an_exercise():
-    from app.screens.practice import PracticeScreen
+    from app.ui.screens.practice import PracticeScreen
 
     with_exercise = next(s for s in COURSE.sections if s.exercise)
     without = next(s for s in COURSE.sections if not s.exercise)
@@ -394,7 +394,7 @@ async def test_the_comparison_table_is_computed_in_a_worker():
     table = next((s for s in COURSE.sections if s.stage == TABLE), None)
     if table is None:
         pytest.skip("no table section yet")
-    from app.widgets import comparison
+    from app.ui.widgets import comparison
 
     comparison._computed.clear()
     app = DeployLabApp(lang="ko", lesson=table.id, course=COURSE)

@@ -14,12 +14,15 @@ import pytest
 from rich.console import Console
 from textual.widgets import Button, Static
 
-from app.app import DeployLabApp
-from app.screens.course_map import CourseMapScreen
-from app.screens.practice import ExercisePickerScreen, PracticeScreen, word
-from app.screens.practice_dialogs import ConfirmSolutionScreen, PracticeHelpScreen
-from app.screens.quiz import default_practice_screen
-from app.widgets.stage import ClusterView
+from app.practice_words import word
+from app.ui.app import DeployLabApp
+from app.ui.dialogs.confirm_solution import ConfirmSolutionScreen
+from app.ui.dialogs.exercise_picker import ExercisePickerScreen
+from app.ui.dialogs.practice_help import PracticeHelpScreen
+from app.ui.screens.course_map import CourseMapScreen
+from app.ui.screens.practice import PracticeScreen
+from app.ui.screens.quiz import default_practice_screen
+from app.ui.widgets.stage import ClusterView
 from lessons.exercises import load_exercises
 from models.grading import criterion_label, grade
 
@@ -418,7 +421,7 @@ async def test_fits_small_and_large_terminals(size):
 
 
 async def test_broken_exercise_files_are_one_sentence_not_a_crash(monkeypatch):
-    from app.screens.lesson import LessonScreen
+    from app.ui.screens.lesson import LessonScreen
     from lessons import exercises as exercise_files
     from lessons.files import CourseFileError
 
@@ -441,8 +444,8 @@ async def test_broken_exercise_files_are_one_sentence_not_a_crash(monkeypatch):
 
 
 async def test_the_map_shows_each_sections_quiz_and_practice_records():
-    from app.i18n import tr
     from app.store import ProgressStore
+    from app.words import tr
 
     store = ProgressStore.open("default")
     store.record_practice_attempt("bluegreen", "status", False, 40, [], 1)
@@ -469,8 +472,8 @@ async def test_the_map_shows_each_sections_quiz_and_practice_records():
 async def test_every_help_screen_shows_its_keys(lang):
     """The help boxes size to their text (an auto-width box of full-width lines shrinks to
     nothing, which once left every help screen an empty frame)."""
-    from app.screens.help import HelpScreen
-    from app.screens.quiz import QuizHelpScreen
+    from app.ui.dialogs.help import HelpScreen
+    from app.ui.dialogs.quiz_help import QuizHelpScreen
 
     app = DeployLabApp(lang=lang, instant=True)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -15,9 +15,10 @@ from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
 
-from app.app import DeployLabApp
-from app.screens.course_map import CourseMapScreen
-from app.screens.quiz import (
+from app.quiz_words import points_text, qtr
+from app.ui.app import DeployLabApp
+from app.ui.screens.course_map import CourseMapScreen
+from app.ui.screens.quiz import (
     ANSWERED,
     ARRANGE,
     ASK,
@@ -29,8 +30,7 @@ from app.screens.quiz import (
     load_all_quizzes,
     practice_result,
 )
-from app.widgets.quiz_strings import points_text, qtr
-from app.widgets.quiz_view import OptionRow
+from app.ui.widgets.quiz_view import OptionRow
 from lessons.exercises import load_exercises
 from models.grading import grade
 from models.quiz import CHOICE, ORDER, PRACTICAL, PREDICT, Quiz, QuizRun, QuizText
@@ -338,7 +338,7 @@ async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> No
 
 
 async def test_practical_can_only_be_skipped_without_practice_mode(monkeypatch) -> None:
-    monkeypatch.setattr("app.screens.quiz.default_practice_screen", lambda: None)
+    monkeypatch.setattr("app.ui.screens.quiz.default_practice_screen", lambda: None)
     app = DeployLabApp(lang="ko", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot, practice=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.app import DeployLabApp
+from app.ui.app import DeployLabApp
 from lessons.course import load_course
 
 COURSE = load_course()
@@ -51,7 +51,7 @@ def test_in_place_at_80x24(snap_compare, lang):
 
 # --- practice and quiz ---------------------------------------------------------------------
 async def practice_with(pilot, commands: list[str]) -> None:
-    from app.screens.practice import PracticeScreen
+    from app.ui.screens.practice import PracticeScreen
 
     screen = PracticeScreen("bluegreen", pilot.app.lang)
     await pilot.app.push_screen(screen)
@@ -86,7 +86,7 @@ def test_practice_graded_with_a_failure(snap_compare, lang):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_quiz_question_after_answering(snap_compare, lang):
-    from app.screens.quiz import QuizScreen, load_all_quizzes
+    from app.ui.screens.quiz import QuizScreen, load_all_quizzes
 
     app = DeployLabApp(lang=lang, instant=True, course=COURSE)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from app.app import DeployLabApp
-from app.i18n import STRINGS, tr
-from app.widgets.canvas import clip, fit
-from app.widgets.chrome import StepBar
-from app.widgets.pipeline_view import PipelineView
-from app.widgets.stage import ClusterView, squeeze, state_key
+from app.ui.app import DeployLabApp
+from app.ui.widgets.canvas import clip, fit
+from app.ui.widgets.chrome import StepBar
+from app.ui.widgets.pipeline_view import PipelineView
+from app.ui.widgets.stage import ClusterView, squeeze, state_key
+from app.words import STRINGS, tr
 from lessons.course import load_course
 from models.actions import Action
 from models.engine import Simulation

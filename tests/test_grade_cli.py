@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from lessons import COURSE_DIR
 from lessons.exercises import load_exercises
 
@@ -152,7 +152,7 @@ def test_check_passes_on_the_built_in_course_with_one_line(capsys):
 @pytest.fixture()
 def course(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the built-in course to break; one seed per script is enough to test reporting."""
-    monkeypatch.setattr("app.grade_cli.CHECK_SEEDS", 1)
+    monkeypatch.setattr("app.cli.check.CHECK_SEEDS", 1)
     root = tmp_path / "course"
     shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return root
@@ -241,7 +241,7 @@ def test_check_of_a_missing_folder_is_bad_input(tmp_path, capsys):
 
 
 def test_grade_and_check_never_import_textual():
-    code = ("import sys\nfrom app.cli import main\n"
+    code = ("import sys\nfrom app.cli.main import main\n"
             "main(['grade', 'bluegreen-in-server', '-', '--json'])\n"
             "main(['check'])\n"
             "print('textual' in sys.modules)")

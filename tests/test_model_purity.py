@@ -99,7 +99,7 @@ def test_model_module_has_a_docstring(path):
 BAD_CODE = {
     "import textual.app": "imports textual.app",
     "from textual.widgets import Static": "imports from textual.widgets",
-    "from app.cli import main": "imports from app.cli",
+    "from app.cli.main import main": "imports from app.cli.main",
     "import app": "imports app",
     "from lessons.course import load_course": "imports from lessons.course",
     "f = open('x.txt', 'w')": "calls open()",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import app.practice_session as practice
-from app.practice_session import PracticeSession, Stop, solution_actions, speed_after
+import app.ui.speeds as speeds
+from app.ui.speeds import speed_after
 from lessons.exercises import load_exercises
 from models.grading import goal_reached, grade
+from models.practice_session import PracticeSession, Stop, solution_actions
 
 EXERCISES = load_exercises()
 BAD = [(e.id, b) for e in EXERCISES.values() for b in e.bad]
@@ -251,8 +252,8 @@ def test_begin_after_grading_raises_and_leaves_the_attempt_alone():
 
 # --- 10: animation speed --------------------------------------------------------------------
 def test_speed_starts_at_base_grows_and_is_capped():
-    assert speed_after(0) == practice.BASE_SPEED
-    speeds = [speed_after(t / 2) for t in range(40)]
-    assert all(a <= b for a, b in zip(speeds, speeds[1:], strict=False))
-    assert speed_after(1.0) > practice.BASE_SPEED
-    assert speed_after(1000) == practice.MAX_SPEED
+    assert speed_after(0) == speeds.BASE_SPEED
+    ramp = [speed_after(t / 2) for t in range(40)]
+    assert all(a <= b for a, b in zip(ramp, ramp[1:], strict=False))
+    assert speed_after(1.0) > speeds.BASE_SPEED
+    assert speed_after(1000) == speeds.MAX_SPEED

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from app import progress_cli
-from app.cli import main
-from app.progress_cli import COLUMNS
+from app.cli import progress as progress_cli
+from app.cli.main import main
+from app.cli.progress import COLUMNS
 from app.store import ProgressStore, db_path
 
 REAL_LOAD_COURSE = progress_cli._load_course

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -119,7 +119,7 @@ def test_same_seed_byte_identical_other_seed_other_counts(capsys):
 @pytest.mark.parametrize("strategy", ["recreate", "in-place", "blue-green", "in-server", "canary"])
 def test_same_seed_identical_across_processes(strategy):
     # Different string hashing per process: nothing may depend on set or hash order.
-    cmd = [sys.executable, "-m", "app.cli", "simulate", "--strategy", strategy, "--json"]
+    cmd = [sys.executable, "-m", "app.cli.main", "simulate", "--strategy", strategy, "--json"]
     runs = [subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT,
                            env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout
             for hash_seed in ("1", "2")]
@@ -189,7 +189,7 @@ def test_an_unwritable_svg_path_is_one_sentence(tmp_path, capsys):
 
 @pytest.mark.parametrize("args", [["--servers", "0"], ["--strategy", "nope"], ["--rps", "x"]])
 def test_bad_arguments_in_a_real_process(args):
-    run = subprocess.run([sys.executable, "-m", "app.cli", "simulate", *args],
+    run = subprocess.run([sys.executable, "-m", "app.cli.main", "simulate", *args],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
     assert run.stdout == ""
@@ -198,7 +198,7 @@ def test_bad_arguments_in_a_real_process(args):
 
 @pytest.mark.parametrize("json_flag", [["--json"], []])
 def test_simulate_does_not_import_textual(json_flag):
-    code = ("import sys\nfrom app.cli import main\n"
+    code = ("import sys\nfrom app.cli.main import main\n"
             f"rc = main(['simulate', *{json_flag!r}])\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
             "sys.stderr.write(repr(loaded))\n"
@@ -208,7 +208,8 @@ def test_simulate_does_not_import_textual(json_flag):
     assert run.stderr == "[]"
 
 
-ENGINE_MODULES = {"app", "app.cli", "models", "models.actions", "models.cluster",
+ENGINE_MODULES = {"app", "app.cli", "app.cli.main", "app.cli.usage", "app.cli.simulate",
+                  "models", "models.actions", "models.cluster",
                   "models.engine", "models.frames", "models.loadbalancer", "models.messages",
                   "models.metrics", "models.params", "models.report", "models.scenarios",
                   "models.strategies"}
@@ -217,7 +218,7 @@ ENGINE_MODULES = {"app", "app.cli", "models", "models.actions", "models.cluster"
 def test_simulate_json_loads_only_the_engine():
     """Start-up time is part of the contract (see tests/benchmarks): `simulate --json` must not
     pull in the course, the grader, rich or Textual."""
-    code = ("import sys\nfrom app.cli import main\nrc = main(['simulate', '--json'])\n"
+    code = ("import sys\nfrom app.cli.main import main\nrc = main(['simulate', '--json'])\n"
             "ours = ('app', 'models', 'lessons', 'rich', 'textual')\n"
             "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in ours)))\n"
             "sys.exit(rc)\n")

@@ -13,19 +13,18 @@ import textwrap
 import time
 from pathlib import Path
 
+import platformdirs
 import pytest
 
-from app import store as store_module
 from app.store import (
     DB_NAME,
     MIGRATIONS,
-    PRACTICE_SUMMARY_SQL,
-    QUIZ_SUMMARY_SQL,
     SCHEMA_VERSION,
     ProfileNameError,
     ProgressStore,
     db_path,
 )
+from app.store.queries import PRACTICE_SUMMARY_SQL, QUIZ_SUMMARY_SQL
 
 CRITERIA = [{"id": "zero-downtime", "passed": False, "message": "3 requests failed", "t": 41.5,
              "line": 4},
@@ -163,7 +162,7 @@ def test_the_data_directory_is_the_argument_then_the_environment_then_platformdi
         calls.append(appname)
         return str(tmp_path / "platform")
 
-    monkeypatch.setattr(store_module.platformdirs, "user_data_dir", fake_user_data_dir)
+    monkeypatch.setattr(platformdirs, "user_data_dir", fake_user_data_dir)
     assert db_path("ann") == tmp_path / "platform" / "profiles" / "ann" / DB_NAME
     assert calls == ["deploylab"]
 

@@ -165,7 +165,7 @@ def startup() -> bool:
         compileall.compile_dir(ROOT / package, quiet=1)
     script = Path(sys.executable).with_name("deploylab")
     target = [str(script), *BOOK_SCENARIO] if script.exists() else \
-        [sys.executable, "-m", "app.cli", *BOOK_SCENARIO]
+        [sys.executable, "-m", "app.cli.main", *BOOK_SCENARIO]
     baseline = [sys.executable, "-c", "import simpy, rich"]
     timed(target), timed(baseline)  # warm the file cache
     runs: dict[str, list[tuple[float, float]]] = {"target": [], "baseline": []}

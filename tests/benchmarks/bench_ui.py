@@ -64,8 +64,8 @@ BASELINE_APP = REPORT + textwrap.dedent("""
 # The real entry point, `deploylab --lang ko`, with the app told to stop at its first frame.
 COURSE_APP = REPORT + textwrap.dedent("""
     import sys
-    from app.app import DeployLabApp
-    from app.cli import main
+    from app.ui.app import DeployLabApp
+    from app.cli.main import main
 
     real_run = DeployLabApp.run
 
@@ -148,8 +148,8 @@ def _collect_dirty(screen) -> int:
 
 
 async def _tick_ms() -> tuple[float, int, int]:
-    from app.app import DeployLabApp
-    from app.widgets.stage import ClusterView
+    from app.ui.app import DeployLabApp
+    from app.ui.widgets.stage import ClusterView
 
     app = DeployLabApp(lang="en", lesson="bench", course=_bench_course())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -181,7 +181,7 @@ async def _replay_ms() -> tuple[float, str, float, str]:
     remembered and shows it at once; the player's replay then runs after the paint. Both are
     measured: what the learner waits for, and what the engine costs.
     """
-    from app.app import DeployLabApp
+    from app.ui.app import DeployLabApp
     from lessons.course import load_course
     from models.course import StagePlayer
 

@@ -1,0 +1,1 @@
+"""The `deploylab` command line: one module per subcommand, entry point in `app.cli.main`."""

@@ -1,0 +1,113 @@
+"""`deploylab check`: validate the course files and run every exercise's reference and known-bad
+attempts. No Textual here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.grade import FAILED, PASSED, fail, relative, where
+from lessons import COURSE_DIR, LOCALES
+from lessons.files import CourseFileError
+from models.exercises import Exercise
+from models.grading import grade
+
+CHECK_SEEDS = 3  # check runs every data script with the exercise's seed and the next ones
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate every course file in args.dir (default: the built-in course) and run every
+    exercise's reference (must pass) and known-bad attempts (must fail as named)."""
+    root = Path(args.dir) if args.dir else COURSE_DIR
+    if not root.is_dir():
+        return fail(f"'{args.dir}' is not a folder")
+    problems, summary = check_course(root)
+    if problems:
+        for problem in problems:
+            print(f"deploylab check: {problem}", file=sys.stderr)
+        return FAILED
+    print(summary)
+    return PASSED
+
+
+def check_course(root: Path) -> tuple[list[str], str]:
+    """Every problem in the course at `root` as one sentence each, and the OK summary line."""
+    from lessons.course import load_course
+    from lessons.exercises import load_exercises
+
+    problems: list[str] = []
+    course = exercises = None
+    quizzes: dict | None = None
+    try:
+        course = load_course(root)
+    except CourseFileError as err:
+        problems.append(where(err, root))
+    origins: dict[tuple[str, str], tuple[Path, int | None]] = {}
+    try:
+        exercises = load_exercises(root, origins)
+    except CourseFileError as err:
+        problems.append(where(err, root))
+    try:
+        from lessons.quizzes import load_quizzes
+    except ImportError:
+        load_quizzes = None
+    if load_quizzes is not None and (root / "quizzes").is_dir():
+        try:
+            quizzes = load_quizzes(root)
+        except CourseFileError as err:
+            problems.append(where(err, root))
+    # A section's `exercise` is resolved by load_course; a practical quiz's by load_quizzes.
+    runs = bad_count = 0
+    for exercise in (exercises or {}).values():
+        found, runs_here = _check_scripts(exercise, origins, root)
+        problems.extend(found)
+        runs += runs_here
+        bad_count += len(exercise.bad)
+    if problems:
+        return problems, ""
+    sections = len(course.sections) if course else 0
+    summary = (f"OK: {sections} sections, {len(exercises or {})} exercises and "
+               f"{len(quizzes or {})} quizzes in {' and '.join(LOCALES)}; "
+               f"{len(exercises or {})} reference solutions pass and {bad_count} known-bad "
+               f"attempts fail on their named criterion and line, each with {CHECK_SEEDS} seeds "
+               f"({runs} graded runs).")
+    return problems, summary
+
+
+def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[str], int]:
+    """Run the reference and the known-bad attempts with several seeds; one problem per script."""
+    seeds = range(exercise.seed, exercise.seed + CHECK_SEEDS)
+    problems: list[str] = []
+    wrong: dict[str, list[tuple[int, str]]] = {}  # script id -> (seed, what happened)
+    for seed in seeds:
+        result = grade(exercise, exercise.solution, seed)
+        if not result.passed:
+            failed = result.failed[0]
+            wrong.setdefault("solution", []).append(
+                (seed, f"fails '{failed.id}': {failed.message('en')}"))
+        for bad in exercise.bad:
+            criterion = grade(exercise, bad.script, seed).criterion(bad.fails)
+            if criterion.passed:
+                wrong.setdefault(bad.id, []).append((seed, "passes it"))
+            elif criterion.line != bad.line:
+                wrong.setdefault(bad.id, []).append((seed, f"fails it at line {criterion.line}"))
+    for script_id, cases in wrong.items():
+        path, line = origins.get((exercise.id, script_id), (None, None))
+        where = _place(path, line, root, exercise)
+        seed_list = ", ".join(str(seed) for seed, _ in cases)
+        first = cases[0][1]
+        if script_id == "solution":
+            problems.append(f"{where}: the reference solution of '{exercise.id}' {first} "
+                            f"(seeds {seed_list})")
+        else:
+            bad = next(b for b in exercise.bad if b.id == script_id)
+            problems.append(f"{where}: known-bad attempt '{bad.id}' of '{exercise.id}' should "
+                            f"fail '{bad.fails}' at line {bad.line}, but {first} (seeds "
+                            f"{seed_list})")
+    return problems, len(seeds) * (1 + len(exercise.bad))
+
+
+def _place(path: Path | None, line: int | None, root: Path, exercise: Exercise) -> str:
+    path = path or root / "exercises" / f"{exercise.id}.toml"
+    return relative(path, root) + (f", line {line}" if line else "")

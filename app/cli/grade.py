@@ -1,0 +1,151 @@
+"""`deploylab grade`: grade an attempt from a file or standard input, readable or as JSON.
+
+No Textual here: it runs headless. Bad input is one sentence on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from app.words import lang_from_env
+from lessons import COURSE_DIR
+from lessons.files import CourseFileError
+from models.exercises import Exercise, nearest_id
+from models.grading import Grade, Note, criterion_label, grade
+from models.messages import Msg
+from models.practice import ParseError, parse_script
+
+PASSED, FAILED, BAD_INPUT = 0, 1, 2
+
+
+class _BadInput(Exception):
+    """One sentence for stderr; exit 2."""
+
+
+def fail(message: str) -> int:
+    print(f"deploylab: {message}", file=sys.stderr)
+    return BAD_INPUT
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    """Grade args.file (or stdin) on args.exercise: exit 0 passed, 1 failed, 2 bad input."""
+    lang = args.lang or lang_from_env(dict(os.environ))
+    try:
+        exercise = _exercise(args.exercise)
+        name, text = _read_attempt(args.file)
+        try:
+            script = parse_script(text, exercise.scenario, allow_empty=False)
+        except ParseError as err:
+            raise _BadInput(f"{name}, {err.render(lang)}") from None
+    except _BadInput as err:
+        return fail(str(err))
+    seed = exercise.seed if args.seed is None else args.seed
+    result = grade(exercise, script.actions, seed, lang)
+    if args.json:
+        sys.stdout.write(json.dumps(result.as_dict(lang), ensure_ascii=False) + "\n")
+    else:
+        print_grade(result, exercise, lang)
+    return PASSED if result.passed else FAILED
+
+
+def _exercise(exercise_id: str) -> Exercise:
+    from lessons.exercises import load_exercises
+
+    try:
+        exercises = load_exercises()
+    except CourseFileError as err:
+        raise _BadInput(f"the built-in exercises do not load: {where(err, COURSE_DIR)}") from None
+    if exercise_id in exercises:
+        return exercises[exercise_id]
+    hint = nearest_id(exercise_id, exercises)
+    known = ", ".join(exercises)
+    if hint:
+        raise _BadInput(f"unknown exercise '{exercise_id}'; did you mean '{hint}'? "
+                        f"(exercises: {known})")
+    raise _BadInput(f"unknown exercise '{exercise_id}' (exercises: {known})")
+
+
+def _read_attempt(file: str) -> tuple[str, str]:
+    if file == "-":
+        try:
+            return "stdin", sys.stdin.read()
+        except UnicodeDecodeError:
+            raise _BadInput("standard input is not UTF-8 text") from None
+    path = Path(file)
+    try:
+        return path.name, path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _BadInput(f"cannot read '{file}': there is no such file") from None
+    except IsADirectoryError:
+        raise _BadInput(f"cannot read '{file}': it is a folder, not a file") from None
+    except PermissionError:
+        raise _BadInput(f"cannot read '{file}': permission denied") from None
+    except UnicodeDecodeError:
+        raise _BadInput(f"cannot read '{file}': it is not UTF-8 text") from None
+    except OSError as err:
+        raise _BadInput(f"cannot read '{file}': {err.strerror or err.__class__.__name__}") from None
+
+
+def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console | None = None
+                ) -> None:
+    """The readable grade: a mark and message per criterion, then the summary."""
+    console = console or Console(highlight=False)
+    console.print(Text.assemble((exercise.text(lang).title, "bold"), f"  ({exercise.id}, "
+                                f"seed {result.seed})"))
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for criterion in result.criteria:
+        if criterion.passed:
+            mark = Text("✓ " + Note.of("mark_pass").render(lang), style="bold green")
+        else:
+            mark = Text("✗ " + Note.of("mark_fail").render(lang), style="bold red")
+        table.add_row(mark, Text(criterion_label(criterion.id, lang), style="bold"),
+                      Text(criterion.message(lang)))
+    console.print(table)
+    summary = result.summary(lang)
+    if result.errors:  # commands that could not run, as the learner saw them; wrapped hanging
+        warnings = Table.grid(padding=(0, 1))
+        warnings.add_column(no_wrap=True)
+        warnings.add_column(ratio=1, overflow="fold")
+        for line, message in result.errors:
+            shown = Msg.of("at_line", line=line, problem=message) if line is not None else message
+            warnings.add_row(Text(" !", style="yellow"), Text(shown.render(lang), style="yellow"))
+        console.print(warnings)
+    verdict_style = "bold green" if result.passed else "bold red"
+    console.print(Text(summary["text"], style=verdict_style))
+    console.print(Text(_facts_line(summary, lang), style="dim"))
+
+
+def _facts_line(summary: dict, lang: str) -> str:
+    if lang == "ko":
+        return (f"요청 {summary['requests']}건, 실패 {summary['failed']}건 · 가장 적게 서비스한 "
+                f"대상 {summary['min_serving']}대 · 최대 인스턴스 {summary['max_instances']}대 · "
+                f"시뮬레이션 {summary['duration_s']:.0f}초 · 명령 {summary['commands']}개"
+                f"(모범 답안 {summary['reference_commands']}개)")
+    return (f"{summary['requests']} requests, {summary['failed']} failed · fewest serving "
+            f"{summary['min_serving']} · most instances {summary['max_instances']} · "
+            f"{summary['duration_s']:.0f} s simulated · commands: {summary['commands']} "
+            f"(reference: {summary['reference_commands']})")
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def where(err: CourseFileError, root: Path) -> str:
+    """A loader's error with the file named relative to the course folder (ko/ vs en/ matter)."""
+    return relative(err.path, root) + (f", line {err.line}" if err.line else "") + \
+        f": {err.problem}"

@@ -1,0 +1,111 @@
+"""The `deploylab` command line: the course, `simulate`, `grade`, `check` and `progress`.
+
+Errors are one sentence on stderr and exit 2. `simulate` never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.cli.usage import (
+    FAULT_NAMES,
+    STRATEGY_NAMES,
+    ArgParser,
+    UsageError,
+    positive_int,
+    positive_number,
+    whole_number,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgParser(
+        prog="deploylab",
+        description="DeployLab (배포 실습실): learn how code reaches servers, in your terminal.",
+        epilog="Without a command, deploylab opens the course.",
+    )
+    parser.add_argument("--lang", choices=("ko", "en"),
+                        help="course language (default: from the locale)")
+    parser.add_argument("--lesson", metavar="ID", help="open a section directly, e.g. 5.1.2")
+    parser.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-light")
+    parser.add_argument("--present", action="store_true", help="classroom layout for a projector")
+    parser.add_argument("--profile", metavar="NAME", default="default",
+                        help="keep this learner's progress apart (default: default)")
+    sub = parser.add_subparsers(dest="command", parser_class=ArgParser, metavar="COMMAND")
+
+    sim = sub.add_parser("simulate", help="run one deployment headless and print its summary",
+                         description="Run one deployment headless and print what happened.")
+    sim.add_argument("--strategy", choices=STRATEGY_NAMES, default="in-place")
+    sim.add_argument("--servers", type=positive_int, default=4, help="fleet size (default 4)")
+    sim.add_argument("--batch", type=positive_int, default=None,
+                     help="in-place batch size (default: half the fleet, the book's 2 of 4)")
+    sim.add_argument("--rps", type=positive_number, default=10.0, help="requests per second (10)")
+    sim.add_argument("--seed", type=whole_number, default=1,
+                     help="random seed (same seed, same run)")
+    sim.add_argument("--fault", choices=FAULT_NAMES, default="none")
+    sim.add_argument("--from", dest="from_version", default="v101", metavar="VERSION")
+    sim.add_argument("--to", dest="to_version", default="v102", metavar="VERSION")
+    sim.add_argument("--json", action="store_true", help="print one JSON object")
+    sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
+
+    grade = sub.add_parser("grade",
+                           help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
+                           description="Grade an action script against an exercise.")
+    grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
+    grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
+    grade.add_argument("--json", action="store_true", help="print one JSON object")
+    # SUPPRESS: without the flag here, `deploylab --lang ko grade ...` keeps the top-level value.
+    grade.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                       help="language of the messages")
+    grade.add_argument("--seed", type=whole_number, default=None,
+                       help="random seed (default: the exercise's)")
+
+    check = sub.add_parser("check", help="validate course files and run every exercise's solutions",
+                           description="Validate lesson, exercise and quiz files and run every "
+                                       "reference solution (must pass) and known-bad attempt "
+                                       "(must fail).")
+    check.add_argument("dir", metavar="DIR", nargs="?", default=None,
+                       help="a course folder (default: the built-in course)")
+
+    progress = sub.add_parser("progress", help="show or export a learner's progress",
+                              description="Show progress and scores; export for a teacher.")
+    progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
+                          help="whose progress (default: default)")
+    progress.add_argument("--export", metavar="FILE", help="write FILE.csv or FILE.json")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "simulate":
+            from app.cli.simulate import run_simulate
+
+            return run_simulate(args)
+        if args.command == "grade":
+            from app.cli.grade import run_grade
+
+            return run_grade(args)
+        if args.command == "check":
+            from app.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "progress":
+            from app.cli.progress import run_progress
+
+            return run_progress(args)
+        from app.cli.course import run_course
+
+        return run_course(args)
+    except UsageError as err:
+        print(f"deploylab: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""`deploylab simulate`: one deployment headless, as JSON or the readable report.
+
+No Textual and no course here: start-up time is part of the contract (see tests/benchmarks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from app.cli.usage import MAX_RPS, MAX_SERVERS, UsageError
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    if args.servers > MAX_SERVERS:
+        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} "
+                         "this simulator runs")
+    if args.rps > MAX_RPS:
+        raise UsageError(f"--rps {args.rps:g} is more than the {MAX_RPS} requests a second "
+                         "this simulator runs")
+    batch = args.batch if args.batch is not None else max(1, args.servers // 2)
+    if batch > args.servers:
+        raise UsageError(f"--batch {batch} is larger than the fleet of {args.servers} servers")
+    if args.from_version == args.to_version:
+        raise UsageError(f"--from and --to are both {args.from_version}; nothing to deploy")
+    for flag, version in (("--from", args.from_version), ("--to", args.to_version)):
+        if not version or any(c.isspace() for c in version):
+            raise UsageError(f"{flag} needs a version name without spaces, like v102")
+    from models.report import RunSpec, simulate
+
+    spec = RunSpec(strategy=args.strategy, servers=args.servers, batch=batch, rps=args.rps,
+                   seed=args.seed, fault=args.fault, from_version=args.from_version,
+                   to_version=args.to_version)
+    report = simulate(spec)
+    if args.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        from app.cli.simulate_report import print_report
+
+        try:
+            print_report(report, svg=args.svg)
+        except OSError as err:
+            raise UsageError(f"cannot write {args.svg}: {err.strerror or err}") from None
+    return 0

@@ -1,0 +1,222 @@
+"""The DeployLab Textual app: the course map, lessons, help, and jumping between sections.
+
+The app owns what outlives a screen: the course, the language, the progress store and the
+classroom settings. Screens render; the models compute.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+from app.ui.screens.course_map import CourseMapScreen
+from app.words import other_lang, tr
+
+PRESENT_THEME = "textual-light"  # reads on a projector; --theme overrides it
+
+
+def section_commands():
+    """The command palette's section provider, imported only when the palette opens."""
+    from app.ui.commands import SectionCommands
+
+    return SectionCommands
+
+
+class DeployLabApp(App):
+    """The course in the terminal.
+
+    `instant=True` completes every step at once and never starts a clock (tests and snapshots
+    see a still screen); `autoplay` defaults to on only for `present`.
+    """
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
+    TITLE = "DeployLab"
+    COMMANDS = App.COMMANDS | {section_commands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-w-tiny"), (60, "-w-narrow"), (110, "-w-wide"),
+                              (170, "-w-huge")]
+    VERTICAL_BREAKPOINTS = [(0, "-h-tiny"), (20, "-h-short"), (34, "-h-tall"), (50, "-h-huge")]
+
+    def __init__(self, *, lang: str = "en", lesson: str | None = None, present: bool = False,
+                 theme: str | None = None, profile: str = "default", instant: bool = False,
+                 autoplay: bool | None = None, store=None, course=None, index=None):
+        super().__init__()
+        self._course = course
+        self._index = index
+        if course is None and index is None:
+            try:
+                from app.course_index import read_index
+
+                self._index = read_index()
+            except Exception:  # the full loader names the problem and where
+                self._ensure_course()
+        self.course_error: str | None = None
+        self.lang = lang
+        self.lesson = lesson
+        self.present = present
+        self.instant = instant
+        self.autoplay = present if autoplay is None else autoplay
+        self.profile = profile
+        self._store = store
+        self._theme_name = theme or (PRESENT_THEME if present else None)
+        self._completed_cache: set[str] | None = None
+        self._exercises: dict | None = None
+
+    # --- the course ----------------------------------------------------------------------
+    @property
+    def toc(self):
+        """What the map and the palette list: the full course, or its index until it loads."""
+        return self._course or self._index
+
+    @property
+    def course(self):
+        """The full, validated course (loaded on first use if the first frame came before)."""
+        self._ensure_course()
+        return self._course
+
+    def _ensure_course(self) -> None:
+        if self._course is None:
+            from lessons.course import load_course
+
+            self._course = load_course()
+
+    def on_ready(self) -> None:
+        # The map came from the index; validate and load the rest now that it is on screen.
+        from lessons.files import CourseFileError
+
+        try:
+            self._ensure_course()
+        except CourseFileError as err:
+            self.course_error = f"the course files are broken: {err}"
+            self.exit(return_code=2)
+
+    # --- start ---------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return CourseMapScreen()
+
+    def on_mount(self) -> None:
+        if self._theme_name:
+            self.theme = self._theme_name
+        self.set_class(self.present, "-present")
+        self._set_titles()
+        notice = self.store_notice()
+        if notice:
+            self.notify(tr("store.notice", self.lang, notice=notice), severity="warning",
+                        timeout=10)
+        if self.lesson:
+            self.open_section(self.lesson)
+
+    @property
+    def store(self):
+        if self._store is None:
+            from app.store import ProgressStore
+
+            self._store = ProgressStore.open(self.profile)
+        return self._store
+
+    def store_notice(self) -> str | None:
+        notice_in = getattr(self.store, "notice_in", None)
+        return notice_in(self.lang) if notice_in else self.store.notice
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    def _set_titles(self) -> None:
+        self.title = tr("app.title", self.lang)
+        self.sub_title = tr("app.subtitle", self.lang)
+
+    # --- progress ------------------------------------------------------------------------
+    def completed_sections(self) -> set[str]:
+        if self._completed_cache is None:
+            self._completed_cache = set(self.store.completed_sections())
+        return self._completed_cache
+
+    def mark_completed(self, section_id: str) -> None:
+        self.store.mark_section_completed(section_id, self.lang)
+        self._completed_cache = None
+        title = self.toc.text(self.lang, section_id).title
+        self.notify(tr("toast.completed", self.lang, title=title), timeout=4)
+
+    # --- navigation ----------------------------------------------------------------------
+    def open_section(self, section_id: str) -> None:
+        """Open a section over the map (replacing a lesson already open)."""
+        from app.ui.screens.lesson import LessonScreen
+
+        screen = LessonScreen(self.course.section(section_id), instant=self.instant,
+                              autoplay=self.autoplay)
+        if isinstance(self.screen, LessonScreen):
+            self.switch_screen(screen)
+        else:
+            self.show_map()
+            self.push_screen(screen)
+
+    def show_map(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def exercises(self) -> dict:
+        """Every exercise and variant, loaded once; raises `CourseFileError` for broken files."""
+        if self._exercises is None:
+            from lessons.exercises import load_exercises
+
+            self._exercises = load_exercises()
+        return self._exercises
+
+    def exercises_or_note(self) -> dict | None:
+        """The exercises, or None after telling the learner, in a sentence, what is broken."""
+        from lessons.files import CourseFileError
+
+        try:
+            return self.exercises()
+        except CourseFileError as err:
+            self.notify(tr("practice.broken", self.lang, error=err), severity="error",
+                        timeout=10)
+            return None
+
+    def open_practice(self, exercise: str) -> None:
+        from app.ui.screens.practice import PracticeScreen
+
+        known = self.exercises_or_note()
+        if known is None:
+            return
+        if exercise not in known:
+            self.notify(tr("practice.unknown", self.lang, id=exercise), severity="error")
+            return
+        self.push_screen(PracticeScreen(exercise, self.lang))
+
+    def pick_practice(self) -> None:
+        """The list of exercises (and their variants); the one picked opens in practice mode."""
+        from app.ui.dialogs.exercise_picker import ExercisePickerScreen
+
+        if self.exercises_or_note() is None:
+            return
+
+        def picked(exercise: str | None) -> None:
+            if exercise:
+                self.open_practice(exercise)
+
+        self.push_screen(ExercisePickerScreen(), callback=picked)
+
+    def open_quiz(self, section_id: str) -> None:
+        from app.ui.screens.quiz import open_quiz
+
+        open_quiz(self, section_id)
+
+    # --- app-wide actions ----------------------------------------------------------------
+    def action_switch_lang(self) -> None:
+        """Switch ko ↔ en in place: every open screen re-words itself, nothing else moves."""
+        self.lang = other_lang(self.lang)
+        self._set_titles()
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply_lang", None)
+            if apply is not None:
+                apply()
+
+    def action_help(self) -> None:
+        from app.ui.dialogs.help import HelpScreen
+
+        section = getattr(self.screen, "section", None)
+        practice = bool(section and section.exercise)
+        self.push_screen(HelpScreen(self.lang, practice))

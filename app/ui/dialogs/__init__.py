@@ -1,0 +1,1 @@
+"""Dialogs over a screen: help, confirmations and the exercise picker."""

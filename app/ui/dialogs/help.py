@@ -1,0 +1,53 @@
+"""The help modal: every key and how to read the stage, in the current language."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from app.ui.dialogs.any_key import AnyKeyModal
+from app.ui.widgets.canvas import fit
+from app.words import tr
+
+KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
+        ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
+        ("x", "help.practice"), ("t", "help.quiz"), ("?", "key.help"), ("q", "help.quit"))
+LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
+
+
+class HelpScreen(AnyKeyModal):
+    """Lists the keys; any key closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: auto; max-width: 90%; height: auto; max-height: 90%;
+                            border: round $accent; padding: 0 2; background: $panel; }
+    HelpScreen > Vertical > Static { width: auto; }
+    """
+
+    def __init__(self, lang: str, practice: bool = False):
+        super().__init__()
+        self.lang = lang
+        self.practice = practice
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        keys = [k for k in KEYS if k[0] != "x" or self.practice]
+        key_w = max(cell_len(k) for k, _ in keys) + 2
+        table = Text()
+        for key, text in keys:
+            table.append(fit(key, key_w), style="bold")
+            table.append(tr(text, lang) + "\n")
+        legend = Text()
+        legend.append(tr("help.legend", lang) + "\n", style="bold")
+        for key in LEGEND:
+            legend.append(tr(key, lang) + "\n")
+        legend.append("\n" + tr("help.dismiss", lang), style="dim")
+        with Vertical(id="help-box") as box:
+            box.border_title = tr("help.title", lang)
+            yield Static(table)
+            yield Static("")
+            yield Static(legend)

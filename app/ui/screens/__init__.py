@@ -1,0 +1,1 @@
+"""Full screens, one a file: the course map, a lesson, practice, a quiz."""

@@ -1,0 +1,379 @@
+"""A lesson: narration for the current step, the stage the engine drives, metrics, a step bar.
+
+The screen owns the `StagePlayer`. Next plays step k's animation on a ~30 fps clock
+(`player.tick(dt * speed)`); Back replays to the end of the previous step at once (`goto`).
+With `instant` every step completes at once and no clock runs, so tests see a still screen.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Header, Markdown
+
+from app.ui.widgets.chrome import (
+    KeyFooter,
+    StepBar,
+    TooSmall,
+    localize_bindings,
+    preset_breakpoints,
+)
+from app.ui.widgets.comparison import ComparisonView
+from app.ui.widgets.pipeline_view import PipelineView
+from app.ui.widgets.stage import ClusterView, timeline_of
+from app.words import tr
+from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer
+
+FPS = 30
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # simulated seconds per real second
+DEFAULT_SPEED = 20
+SIDE_BY_SIDE_MIN = 88  # stage width at which two panes fit next to each other
+
+LESSON_KEYS = (
+    ("right", "next_step", "key.next", True, True),
+    ("space", "next_step", "key.next", False, True),
+    ("left", "prev_step", "key.prev", True, True),
+    ("p", "toggle_play", "key.play"),
+    ("plus,equals_sign", "faster", "key.faster", False),
+    ("minus", "slower", "key.slower", False),
+    ("r", "reset", "key.reset", False),
+    ("x", "practice", "key.practice"),
+    ("t", "quiz", "key.quiz"),
+    ("l", "app.switch_lang", "key.lang"),
+    ("question_mark", "app.help", "key.help"),
+    ("escape", "back", "key.back"),
+    ("q", "app.quit", "key.quit"),
+)
+
+
+def reading_delay(text: str) -> float:
+    """Seconds a reader needs for a step's narration before autoplay moves on (cells, not chars)."""
+    return max(5.0, min(30.0, cell_len(text) / 28))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A stage as drawn: frames by pane, and each cluster pane's (serving, failed) timeline."""
+
+    frames: dict
+    timelines: dict[str, tuple[tuple[int, int], ...]]
+
+
+class PaneGrid(Container):
+    """Holds the simulation panes: side by side when there is room, stacked otherwise."""
+
+    DEFAULT_CSS = """
+    PaneGrid { layout: vertical; height: 1fr; }
+    PaneGrid.-side-by-side { layout: horizontal; }
+    PaneGrid.-side-by-side > ClusterView { width: 1fr; height: 1fr; }
+    PaneGrid > ClusterView { width: 1fr; }
+    """
+
+    def on_resize(self) -> None:
+        self.set_class(len(self.children) > 1 and self.size.width >= SIDE_BY_SIDE_MIN,
+                       "-side-by-side")
+
+
+class LessonScreen(Screen):
+    """One section of the chapter, stepped through on the stage."""
+
+    def __init__(self, section: SectionSpec, *, instant: bool = False, autoplay: bool = False):
+        super().__init__()
+        self.section = section
+        self.instant = instant
+        self.autoplay = autoplay
+        self.player = StagePlayer(section)
+        self.k = 0
+        self.speed = DEFAULT_SPEED
+        self.paused = False
+        self.completed = False
+        self._clock: Timer | None = None
+        self._reading: Timer | None = None
+        self._last_tick = 0.0
+        # Each step's end state as drawn (frames and chart timelines), kept once reached, so
+        # going back shows it at once; the player catches up by replay right after the paint.
+        self._ends: dict[int, Snapshot] = {}
+        self._behind: int | None = None  # the step the player must still replay to
+
+    # --- building ------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def texts(self):
+        return self.app.course.text(self.lang, self.section.id)
+
+    def compose(self) -> ComposeResult:
+        preset_breakpoints(self)
+        localize_bindings(self, LESSON_KEYS, self.app.lang)  # before the footer first reads them
+        lang = self.app.lang
+        texts = self.app.course.text(lang, self.section.id)
+        yield Header(show_clock=False, icon="◆")
+        yield StepBar(id="step-bar")
+        with Container(id="lesson-body"):
+            with VerticalScroll(id="narration"):
+                yield Markdown(id="narration-text")
+            with Container(id="stage"):
+                if self.section.stage == CLUSTER:
+                    with PaneGrid(id="panes"):
+                        for pane in self.section.panes:
+                            label = texts.panes.get(pane.name, pane.name)
+                            yield ClusterView(label, pane.scenario.versions, lang,
+                                              id=f"pane-{pane.name}", classes="pane")
+                elif self.section.stage == PIPELINE:
+                    yield PipelineView(texts.panes.get("pipeline", texts.title), lang,
+                                       id="pipeline")
+                elif self.section.stage == TABLE:
+                    yield ComparisonView(self.section.strategies, lang, instant=self.instant,
+                                         id="comparison")
+        yield KeyFooter()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.sub_title = ""
+        self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
+        self.enter_step(0, animate=not self.instant)
+
+    def on_resize(self) -> None:
+        self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
+
+    def on_unmount(self) -> None:
+        self._stop_clock()
+
+    # --- steps ---------------------------------------------------------------------------
+    @property
+    def last(self) -> int:
+        return len(self.section.steps) - 1
+
+    @property
+    def animating(self) -> bool:
+        return self._behind is None and self.player.animating
+
+    def snapshot(self) -> Snapshot:
+        """What the stage shows now: every pane's frame and, for cluster panes, its timeline."""
+        timelines = {pane.name: timeline_of(self.player.simulation(pane.name))
+                     for pane in self.section.panes if self.section.stage == CLUSTER}
+        return Snapshot(self.player.frames(), timelines)
+
+    def _remember_end(self, k: int) -> None:
+        if k >= 0 and k not in self._ends and self.player.step == k and not self.player.animating:
+            self._ends[k] = self.snapshot()
+
+    def catch_up(self) -> None:
+        """Replay the player to the step on screen, if a cached end state was shown first."""
+        if self._behind is not None:
+            k, self._behind = self._behind, None
+            if self.player.step != k or self.player.animating:
+                self.player.goto(k)
+
+    def enter_step(self, k: int, *, animate: bool) -> None:
+        """Show step k: animate into it from step k-1, or jump to its end state by replay."""
+        self._cancel_reading()
+        k = max(0, min(self.last, k))
+        if animate and not self.instant:
+            self.catch_up()
+            if self.player.step == k - 1 and self.player.animating:
+                self.player.finish()  # the same end state a replay reaches, for less work
+            self._remember_end(k - 1)
+            self.k = k
+            self.player.play(k)
+            self.draw(animate=False)
+            if not self.paused:
+                self._start_clock()
+        else:
+            self.k = k
+            self._stop_clock()
+            at_k = self.player.step == k and not self.player.animating and self._behind is None
+            cached = self._ends.get(k)
+            if cached is not None and not at_k:
+                self._behind = k
+                self.draw(animate=False, shown=cached)
+                self.call_after_refresh(self.catch_up)
+            else:
+                self._behind = None
+                if not at_k:
+                    self.player.goto(k)
+                self._remember_end(k)
+                self.draw(animate=False)
+            self._schedule_next()
+        self.show_narration()
+        self.show_step_bar()
+        if k == self.last and not self.completed:
+            self.completed = True
+            self.app.mark_completed(self.section.id)
+
+    def show_narration(self) -> None:
+        step = self.section.steps[self.k]
+        text = self.texts().steps[step.id]
+        self.query_one("#narration-text", Markdown).update(f"## {text.title}\n\n{text.body}")
+        self.query_one("#narration", VerticalScroll).scroll_home(animate=False)
+
+    def clock_text(self) -> str:
+        lang = self.lang
+        if self.animating:
+            state = tr("clock.paused" if self.paused else "clock.playing", lang)
+        else:
+            state = tr("clock.done", lang)
+        auto = f" · {tr('clock.auto', lang)}" if self.autoplay else ""
+        return f"{state}{auto} · {tr('clock.speed', lang, speed=self.speed)}"
+
+    def show_step_bar(self) -> None:
+        step = self.section.steps[self.k]
+        texts = self.texts()
+        self.query_one(StepBar).show(section=f"{self.section.id} {texts.title}", k=self.k,
+                                     n=len(self.section.steps), title=texts.steps[step.id].title,
+                                     clock=self.clock_text(), lang=self.lang)
+
+    def focus_names(self) -> frozenset[str]:
+        return frozenset(self.section.steps[self.k].focus)
+
+    def draw(self, *, animate: bool, shown: Snapshot | None = None) -> None:
+        """Hand frames to the stage widgets (they redraw without layout): the player's, or a
+        remembered step end."""
+        shown = shown or self.snapshot()
+        frames = shown.frames
+        focus = self.focus_names()
+        stage = self.section.stage
+        if stage == CLUSTER:
+            for pane in self.section.panes:
+                view = self.query_one(f"#pane-{pane.name}", ClusterView)
+                frame = frames[pane.name]
+                names = focus | {n.name for n in frame.nodes if n.group in focus}
+                view.show(frame, shown.timelines[pane.name], frozenset(names), animate=animate)
+        elif stage == PIPELINE:
+            self.query_one(PipelineView).show(frames.get("pipeline"), focus)
+        elif stage == TABLE:
+            self.query_one(ComparisonView).set_focus_names(focus)
+
+    # --- the clock -----------------------------------------------------------------------
+    def _start_clock(self) -> None:
+        if self._clock is not None:
+            self._last_tick = time.monotonic()
+            self._clock.resume()
+
+    def _stop_clock(self) -> None:
+        if self._clock is not None:
+            self._clock.pause()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        dt = min(now - self._last_tick, 0.1)  # a stalled terminal must not jump the simulation
+        self._last_tick = now
+        self.advance(dt)
+
+    def advance(self, dt: float) -> None:
+        """One animation frame: move requests along links, then `dt` real seconds of simulation."""
+        moving = False
+        for view in self.query(ClusterView):
+            moving = view.move_dots() or moving
+        was_animating = self.animating
+        if was_animating and not self.paused:
+            self.player.tick(dt * self.speed)
+            self.draw(animate=True)
+        if not self.animating:
+            if was_animating:
+                self._remember_end(self.k)
+                self.show_step_bar()
+                self._schedule_next()
+            if not moving:
+                self._stop_clock()
+
+    def _schedule_next(self) -> None:
+        if self.autoplay and self.k < self.last and not self.instant:
+            text = self.texts().steps[self.section.steps[self.k].id]
+            self._cancel_reading()
+            self._reading = self.set_timer(reading_delay(text.title + text.body), self._auto_next)
+
+    def _cancel_reading(self) -> None:
+        if self._reading is not None:
+            self._reading.stop()
+            self._reading = None
+
+    def _auto_next(self) -> None:
+        self._reading = None
+        if self.autoplay and self.k < self.last and not self.animating:
+            self.enter_step(self.k + 1, animate=True)
+
+    # --- actions -------------------------------------------------------------------------
+    def action_next_step(self) -> None:
+        self.paused = False
+        if self.k < self.last:
+            self.enter_step(self.k + 1, animate=True)
+        elif self.animating:
+            self.player.finish()
+            self._remember_end(self.k)
+            self.draw(animate=False)
+            self.show_step_bar()
+
+    def action_prev_step(self) -> None:
+        self.paused = False
+        self.enter_step(max(0, self.k - 1), animate=False)
+
+    def action_reset(self) -> None:
+        self.paused = False
+        self.enter_step(0, animate=True)
+
+    def action_toggle_play(self) -> None:
+        self.autoplay = not self.autoplay
+        if self.autoplay:
+            self.paused = False
+            if self.animating:
+                self._start_clock()
+            elif self.k < self.last:
+                self.enter_step(self.k + 1, animate=True)
+        else:
+            self._cancel_reading()
+            if self.animating:
+                self.paused = True
+                self._stop_clock()
+        self.show_step_bar()
+
+    def action_faster(self) -> None:
+        self._set_speed(+1)
+
+    def action_slower(self) -> None:
+        self._set_speed(-1)
+
+    def _set_speed(self, direction: int) -> None:
+        index = SPEEDS.index(self.speed) if self.speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + direction))]
+        self.show_step_bar()
+
+    def action_back(self) -> None:
+        self.app.show_map()
+
+    def action_practice(self) -> None:
+        if self.section.exercise:
+            self.app.open_practice(self.section.exercise)
+
+    def action_quiz(self) -> None:
+        self._stop_clock()
+        self.app.open_quiz(self.section.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "practice":
+            return bool(self.section.exercise)
+        return True
+
+    # --- language ------------------------------------------------------------------------
+    def apply_lang(self) -> None:
+        """Re-word everything in the app's language; the step and the stage stay where they are."""
+        lang = self.lang
+        localize_bindings(self, LESSON_KEYS, lang)
+        texts = self.texts()
+        if self.section.stage == CLUSTER:
+            for pane in self.section.panes:
+                self.query_one(f"#pane-{pane.name}", ClusterView).set_texts(
+                    texts.panes.get(pane.name, pane.name), lang)
+        elif self.section.stage == PIPELINE:
+            self.query_one(PipelineView).set_texts(texts.panes.get("pipeline", texts.title), lang)
+        elif self.section.stage == TABLE:
+            self.query_one(ComparisonView).set_lang(lang)
+        self.show_narration()
+        self.show_step_bar()

@@ -1,0 +1,641 @@
+"""Practice mode: the learner deploys on the live stage by typing (or clicking) commands.
+
+The screen drives a `PracticeSession` (app/practice_session.py) and draws what it hands out:
+the stage, a log of what each command reported, the goal and hints, and once the learner says
+done (or reaches the goal) the grade, with the command that broke a rule highlighted and the
+run replayable step by step (Left/Right). Leaving dismisses the screen with the attempt's
+`Grade` (or None): the quiz's practical question reads it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Header, RichLog, Static
+
+from app.practice_words import word
+from app.ui.dialogs.confirm_solution import ConfirmSolutionScreen
+from app.ui.dialogs.exercise_picker import ExercisePickerScreen
+from app.ui.dialogs.practice_help import PracticeHelpScreen
+from app.ui.speeds import SCRUB_S, speed_after
+from app.ui.widgets.action_panel import BUILD, DEMO, GRADED, ActionPanel
+from app.ui.widgets.chrome import KeyFooter, TooSmall, emphasised, preset_breakpoints
+from app.ui.widgets.console import CommandConsole, Vocabulary, localize
+from app.ui.widgets.grade_view import grade_report
+from app.ui.widgets.stage import ClusterView, format_clock, timeline_of
+from models.actions import Action, ActionResult
+from models.exercises import Exercise
+from models.grading import Grade
+from models.practice import ParseError
+from models.practice_session import PracticeSession, Stop
+from models.scenarios import BLUEGREEN, IN_SERVER
+
+FPS = 30
+LOG_LINES = 500
+# The commands each kind of start state makes sense with, in the order a learner needs them.
+KIND_COMMANDS = {
+    BLUEGREEN: ("launch", "register", "wait", "health", "deregister", "terminate", "deploy",
+                "status"),
+    IN_SERVER: ("start", "wait", "health", "switch", "stop", "status"),
+}
+FLEET_COMMANDS = ("deregister", "wait", "deploy", "register", "health", "terminate", "status")
+
+# (keys, action, word key[, show]); the letter keys work when the input is not focused.
+PRACTICE_KEYS = (
+    ("slash,i", "type", "key.type", False),  # the input is in plain sight; help lists it
+    ("h", "hint", "key.hint"),
+    ("u", "undo", "key.undo"),
+    ("r", "reset", "key.reset"),
+    ("d", "done", "key.done"),
+    ("s", "solution", "key.solution"),
+    ("left", "replay(-1)", "key.replay_prev"),
+    ("right", "replay(1)", "key.replay_next"),
+    ("shift+left", "scrub(-1)", "key.replay_prev", False),
+    ("shift+right", "scrub(1)", "key.replay_next", False),
+    ("escape", "leave", "key.back"),
+    ("e", "exercises", "key.exercises"),
+    ("l", "app.switch_lang", "key.lang"),
+    ("question_mark", "help", "key.help"),
+)
+LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercises", "replay",
+                  "scrub", "help", "leave"}
+
+
+def vocabulary_of(session: PracticeSession) -> Vocabulary:
+    """The words the console and buttons offer: what exists in the live simulation now."""
+    scenario = session.scenario
+    frame = session.frame()
+    hosts = tuple(n.name for n in frame.nodes if n.kind == "host" and n.state != "terminated")
+    slots = tuple(n.name for n in frame.nodes if n.kind == "slot")
+    proxies = tuple(dict.fromkeys(s.split(":")[0] for s in slots))
+    ports = tuple(dict.fromkeys(s.split(":")[1] for s in slots))
+    return Vocabulary(commands=KIND_COMMANDS.get(scenario.kind, FLEET_COMMANDS),
+                      groups=scenario.groups if scenario.kind == BLUEGREEN else (),
+                      hosts=hosts, slots=slots, proxies=proxies, ports=ports,
+                      versions=scenario.versions, max_count=max(1, scenario.servers))
+
+
+class PracticeScreen(Screen):
+    """One exercise, live: console, buttons, log, goal and hints, then the grade and replay."""
+
+    DEFAULT_CSS = """
+    PracticeScreen #practice-bar { height: 1; padding: 0 1; background: $boost; }
+    PracticeScreen #practice-body { height: 1fr; layout: horizontal; }
+    PracticeScreen #practice-main { width: 1fr; height: 1fr; }
+    PracticeScreen #practice-stage { height: 1fr; min-height: 6; }
+    PracticeScreen #practice-log { height: 7; padding: 0 1; border-top: solid $primary 50%;
+                                   background: transparent; scrollbar-size-vertical: 1;
+                                   scrollbar-gutter: stable; overflow-x: hidden; }
+    PracticeScreen #practice-side { width: 46; height: 1fr; border-left: solid $primary 50%; }
+    PracticeScreen #practice-goal { height: auto; padding: 0 1 1 1; }
+    PracticeScreen #practice-hint { height: auto; padding: 0 1 1 1; color: $text-muted; }
+    PracticeScreen #practice-grade { height: auto; padding: 0 1 1 1; display: none; }
+    PracticeScreen.-graded #practice-grade { display: block; }
+    PracticeScreen.-graded #practice-goal, PracticeScreen.-graded #practice-hint { display: none; }
+    PracticeScreen #practice-side ActionPanel #builder-choices { grid-size: 3; }
+    PracticeScreen #practice-side ActionPanel #controls { layout: grid; grid-size: 3;
+                                                          grid-gutter: 0 1; grid-rows: 1; }
+    PracticeScreen #practice-side ActionPanel #controls Button { width: 100%; margin: 0; }
+    PracticeScreen.-w-narrow #practice-side { width: 34; }
+    PracticeScreen.-w-narrow #practice-side ActionPanel #builder-choices { grid-size: 2; }
+    PracticeScreen.-w-narrow #practice-log { height: 5; }
+    PracticeScreen.-w-huge #practice-side { width: 60; }
+    PracticeScreen.-h-short Header { display: none; }
+    PracticeScreen.-h-tall #practice-log { height: 9; }
+    PracticeScreen.-h-huge #practice-log { height: 14; }
+    """
+
+    def __init__(self, exercise: str | Exercise, lang: str | None = None, *,
+                 instant: bool | None = None):
+        super().__init__()
+        self._exercise_arg = exercise  # `lang` is the opener's; the screen follows the app's
+        self._instant_arg = instant
+        self.session: PracticeSession | None = None
+        self.exercise_locked = False  # the quiz opened it for one exercise: no switching
+        self.hints_shown = 0
+        self.replay_stop: Stop | None = None
+        self._replays: dict[Stop, object] = {}
+        self._log: list[tuple[str, object]] = []  # (kind, payload), re-worded on a language switch
+        self._clock: Timer | None = None
+        self._last_tick = 0.0
+        self._command_started = 0.0
+        self._saved = False
+        self._chrome: tuple[str, str] | None = None  # (mode, language) the chrome was drawn for
+
+    # --- building ------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    @property
+    def instant(self) -> bool:
+        if self._instant_arg is not None:
+            return self._instant_arg
+        return bool(getattr(self.app, "instant", False))
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.session.exercise
+
+    def _load_exercise(self, exercise: str | Exercise) -> Exercise:
+        return exercise if isinstance(exercise, Exercise) else self.app.exercises()[exercise]
+
+    def compose(self) -> ComposeResult:
+        preset_breakpoints(self)
+        self.session = PracticeSession(self._load_exercise(self._exercise_arg))
+        lang = self.lang
+        localize(self, PRACTICE_KEYS, lang, word)
+        yield Header(show_clock=False, icon="◆")
+        yield Static(id="practice-bar")
+        with Horizontal(id="practice-body"):
+            with Vertical(id="practice-main"):
+                yield ClusterView(self.exercise.text(lang).title, self.session.scenario.versions,
+                                  lang, id="practice-stage")
+                yield RichLog(id="practice-log", wrap=True, markup=False, max_lines=LOG_LINES,
+                              min_width=20, auto_scroll=True)
+                yield CommandConsole(self.vocabulary, lang, word, id="console")
+            with VerticalScroll(id="practice-side"):
+                yield Static(id="practice-goal")
+                yield Static(id="practice-hint")
+                yield Static(id="practice-grade")
+                yield ActionPanel(self.vocabulary, lang, word, id="actions")
+        yield KeyFooter(show_command_palette=False)
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
+        self.query_one("#practice-log", RichLog).can_focus = False
+        self.add_log("note", "log.start")
+        self.refresh_all()
+        self.focus_input()
+
+    def on_resize(self) -> None:
+        self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
+        self.call_after_refresh(self.rewrite_log)  # RichLog wraps at write time: wrap anew
+
+    def on_unmount(self) -> None:
+        if self._clock is not None:
+            self._clock.stop()
+
+    def vocabulary(self) -> Vocabulary:
+        return vocabulary_of(self.session)
+
+    @property
+    def console(self) -> CommandConsole:
+        return self.query_one(CommandConsole)
+
+    @property
+    def panel(self) -> ActionPanel:
+        return self.query_one(ActionPanel)
+
+    @property
+    def graded(self) -> bool:
+        return self.session.graded
+
+    def focus_input(self) -> None:
+        if not self.console.input.disabled:
+            self.console.input.focus()
+
+    # --- drawing -------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        """Re-draw everything from the session (after a command, undo, reset, grading, language).
+
+        What only a change of mode or language alters is redone only then: re-keying the
+        console and the footer costs a relayout, too much to pay after every command.
+        """
+        self.draw_stage()
+        self.show_bar()
+        self.show_grade()
+        mode = GRADED if self.graded else DEMO if self.session.demo else BUILD
+        if self.panel.mode != mode:
+            self.panel.set_mode(mode)
+        else:
+            self.panel.rebuild()
+        if (mode, self.lang) != self._chrome:
+            self._chrome = (mode, self.lang)
+            self.show_goal()
+            self.set_class(self.graded, "-graded")
+            placeholder = word({GRADED: "console.graded", DEMO: "console.demo"}.get(
+                mode, "console.placeholder"), self.lang)
+            self.console.set_lang(self.lang, placeholder)
+            self.console.input.disabled = mode != BUILD
+            self.refresh_bindings()
+
+    def draw_stage(self, *, animate: bool = False) -> None:
+        stage = self.query_one("#practice-stage", ClusterView)
+        if self.graded and self.replay_stop is not None:
+            sim = self.replay_sim(self.replay_stop)
+        else:
+            sim = self.session.sim
+        stage.show(sim.frame(), timeline_of(sim), animate=animate)
+
+    def replay_sim(self, stop: Stop):
+        sim = self._replays.get(stop)
+        if sim is None:
+            if len(self._replays) > 64:
+                self._replays.clear()
+            sim = self._replays[stop] = self.session.replay(stop)
+        return sim
+
+    def show_bar(self) -> None:
+        lang = self.lang
+        session = self.session
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{word('bar.practice', lang)} · ", style="bold")
+        text.append(self.exercise.text(lang).title, style="bold")
+        text.append("  ")
+        if session.graded:
+            grade = session.grade
+            key = "bar.passed" if grade.passed else "bar.failed"
+            text.append(word(key, lang, score=grade.score),
+                        style="bold green" if grade.passed else "bold red")
+            if self.replay_stop is not None:
+                stops = session.stops()
+                k = stops.index(self.replay_stop) + 1 if self.replay_stop in stops else 0
+                text.append("   " + word("bar.replay", lang, k=k or "·", n=len(stops),
+                                        t=format_clock(self.replay_stop.t)), style="bold")
+                text.append(" · " + self.replay_where(self.replay_stop), style="italic")
+        elif session.busy:
+            speed = speed_after(time.monotonic() - self._command_started)
+            text.append(word("bar.running", lang, command=session.sim.current.text(),
+                             speed=f"{speed:.0f}"), style="bold yellow")
+        else:
+            text.append(word("bar.ready", lang, n=len(session.actions)))
+        if session.demo:
+            text.append("  · " + word("bar.demo", lang), style="italic")
+        self.query_one("#practice-bar", Static).update(text)
+
+    def replay_where(self, stop: Stop) -> str:
+        lang = self.lang
+        results = self.session.results
+        if self.session.during(stop):
+            action = results[stop.done].action
+            return word("replay.during", lang, line=action.line, command=action.text())
+        if stop.done:
+            action = results[stop.done - 1].action
+            return word("replay.after", lang, line=action.line, command=action.text())
+        return word("replay.start", lang)
+
+    def show_goal(self) -> None:
+        lang = self.lang
+        text = self.exercise.text(lang)
+        goal = Text()
+        goal.append(word("goal.heading", lang) + "\n", style="bold underline")
+        goal.append(emphasised(text.goal))
+        self.query_one("#practice-goal", Static).update(goal)
+        hint = Text()
+        if self.hints_shown:
+            hint.append(word("hint.heading", lang, k=self.hints_shown, n=len(text.hints)) + "\n",
+                        style="bold")
+            for tier in text.hints[:self.hints_shown]:
+                hint.append("• ")
+                hint.append(emphasised(tier))
+                hint.append("\n")
+            if self.hints_shown >= len(text.hints):
+                hint.append(word("hint.all", lang), style="italic")
+        else:
+            hint.append(word("hint.none", lang), style="italic")
+        self.query_one("#practice-hint", Static).update(hint)
+
+    def show_grade(self) -> None:
+        grade = self.session.grade
+        view = self.query_one("#practice-grade", Static)
+        if grade is None:
+            view.update("")
+            return
+        lang = self.lang
+        note = word("grade.demo", lang) if self.session.demo else (
+            word("grade.saved", lang) if self._saved else "")
+        line = self.session.running_line(self.replay_stop) if self.replay_stop else None
+        report = grade_report(grade, lang, replay_line=line,
+                              efficiency=self.session.efficiency(), note=note)
+        report.append("\n" + word("grade.replay", lang), style="dim")
+        view.update(report)
+
+    # --- the log -------------------------------------------------------------------------
+    def add_log(self, kind: str, payload: object) -> None:
+        self._log.append((kind, payload))
+        if len(self._log) > LOG_LINES:
+            del self._log[:-LOG_LINES]
+        self.query_one("#practice-log", RichLog).write(self.log_text(kind, payload))
+
+    def log_text(self, kind: str, payload: object) -> Text:
+        lang = self.lang
+        if kind == "command":
+            action: Action = payload
+            return Text(f"{action.line:>3} › {action.text()}", style="bold")
+        if kind == "result":
+            result: ActionResult = payload
+            text = Text("    " + ("✓ " if result.ok else "✗ ") + result.message.render(lang),
+                        style="" if result.ok else "bold red")
+            for line in result.lines:
+                text.append("\n      " + line.render(lang))
+            return text
+        if kind == "undo":
+            action = payload
+            return Text(word("log.undo", lang, line=action.line, command=action.text()),
+                        style="yellow")
+        if kind == "error":
+            return Text(payload(lang) if callable(payload) else str(payload), style="red")
+        return Text(word(payload, lang), style="italic dim")
+
+    def rewrite_log(self) -> None:
+        log = self.query_one("#practice-log", RichLog)
+        log.clear()
+        for kind, payload in self._log:
+            log.write(self.log_text(kind, payload))
+
+    # --- running commands ----------------------------------------------------------------
+    def on_command_console_entered(self, event: CommandConsole.Entered) -> None:
+        event.stop()
+        text = event.text
+        if self.graded or self.session.demo:
+            return
+        if not text.split("#", 1)[0].strip():
+            if self.session.busy:
+                self.finish_running()
+            self.console.show_feedback("", "")
+            return
+        try:
+            action = self.session.parse(text)
+        except ParseError as err:
+            self.console.show_feedback(err.render(self.lang), "error")
+            return
+        self.console.input.remember(text.strip())
+        self.console.input.value = ""
+        note = ""
+        if self.session.busy:
+            self.finish_running()
+            note = word("console.busy", self.lang)
+        self.console.show_feedback(note, "note" if note else "")
+        self.panel.clear()
+        if action is not None:
+            self.run_action(action)
+
+    def on_action_panel_built(self, event: ActionPanel.Built) -> None:
+        event.stop()
+        self.console.input.value = event.text  # the console spells out what the buttons build
+        if event.complete:
+            self.post_message(CommandConsole.Entered(event.text))
+
+    def on_command_console_completed(self, event: CommandConsole.Completed) -> None:
+        event.stop()
+        if event.choices:
+            self.console.show_feedback(word("console.choices", self.lang,
+                                            words=" ".join(event.choices)), "note")
+        elif event.nothing:
+            self.console.show_feedback(word("console.no_choice", self.lang), "note")
+        else:
+            self.console.show_feedback("", "")
+
+    def on_command_console_left(self, event: CommandConsole.Left) -> None:
+        event.stop()
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def on_command_console_asked(self, event: CommandConsole.Asked) -> None:
+        event.stop()
+        if event.what == "lang":
+            self.app.action_switch_lang()
+        else:
+            getattr(self, f"action_{event.what}")()
+
+    def on_action_panel_control(self, event: ActionPanel.Control) -> None:
+        event.stop()
+        what = event.what
+        if what in ("prev", "next"):
+            self.action_replay(-1 if what == "prev" else 1)
+        elif what == "again":
+            self.action_reset()
+        else:
+            getattr(self, f"action_{what}")()
+
+    def run_action(self, action: Action) -> None:
+        """Start `action` on the live simulation; it animates, or ends at once when instant."""
+        self.session.begin(action)
+        self._command_started = time.monotonic()
+        self.add_log("command", action)
+        if self.instant:
+            self.command_finished(self.session.finish_current())
+        else:
+            self._last_tick = time.monotonic()
+            self._clock.resume()
+            self.draw_stage()
+            self.show_bar()
+
+    def finish_running(self) -> None:
+        """Run the command under way to its end at once (Enter while it animates)."""
+        result = self.session.finish_current()
+        if result is not None:
+            self.command_finished(result, chain=False)
+
+    def command_finished(self, result: ActionResult, *, chain: bool = True) -> None:
+        self.add_log("result", result)
+        session = self.session
+        if session.demo:
+            following = session.next_pending()
+            if following is not None:
+                self.refresh_all()
+                if chain:
+                    self.run_action(following)
+                else:  # finished at once: run the rest of the solution at once too
+                    self.session.pending.insert(0, following)
+                    self.finish_demo()
+                return
+            self.grade_attempt()
+            return
+        if session.goal_now():
+            self.add_log("note", "log.goal")
+            self.grade_attempt()
+            return
+        self.refresh_all()
+
+    def finish_demo(self) -> None:
+        while self.session.demo and (following := self.session.next_pending()) is not None:
+            self.session.begin(following)
+            self.add_log("command", following)
+            self.add_log("result", self.session.finish_current())
+        self.grade_attempt()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        dt = min(now - self._last_tick, 0.1)  # a stalled terminal must not jump the simulation
+        self._last_tick = now
+        stage = self.query_one("#practice-stage", ClusterView)
+        moving = stage.move_dots()
+        session = self.session
+        if session.busy:
+            speed = speed_after(now - self._command_started)
+            result = session.step(session.sim.now + dt * speed)
+            self.draw_stage(animate=True)
+            self.show_bar()
+            if result is not None:
+                self.command_finished(result)
+        elif not moving and self._clock is not None:
+            self._clock.pause()
+
+    # --- grading -------------------------------------------------------------------------
+    def grade_attempt(self) -> Grade:
+        """Grade the run as it stands, save it (not the reference's), and open the replay."""
+        session = self.session
+        grade = session.grade_now(self.lang)
+        self._saved = False
+        if not session.demo:
+            try:
+                self.app.store.record_practice_attempt(
+                    self.exercise.id, session.commands_text(), grade.passed, grade.score,
+                    [c.as_dict(self.lang) for c in grade.criteria], grade.seed)
+                self._saved = True
+            except Exception as err:  # the store names its own problem; the grade stands
+                self.add_log("error", lambda lang, e=err: word("log.saved_failed", lang,
+                                                                  error=e))
+        self._replays.clear()
+        self.replay_stop = session.first_failure_stop() or session.end_stop()
+        self.refresh_all()
+        self.set_focus(None)
+        self.query_one("#practice-side", VerticalScroll).scroll_home(animate=False)
+        return grade
+
+    # --- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_mounted or self.session is None:
+            return True
+        if action in LETTER_ACTIONS and action != "leave" and self.focused is self.console.input:
+            return False  # typed letters go to the input; the footer shows the input's keys
+        if action in ("replay", "scrub"):
+            return self.graded
+        if action == "exercises":
+            return not self.exercise_locked
+        if action in ("hint", "done"):
+            return not (self.graded or self.session.demo)
+        if action == "solution":
+            return not self.session.demo
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def action_type(self) -> None:
+        self.focus_input()
+
+    def action_hint(self) -> None:
+        total = len(self.exercise.text(self.lang).hints)
+        if self.hints_shown < total:
+            self.hints_shown += 1
+        self.show_goal()
+        self.query_one("#practice-hint", Static).scroll_visible(animate=False)
+
+    def action_undo(self) -> None:
+        undone = self.session.undo()
+        if undone is None:
+            if self.graded:  # an empty attempt was graded: back to the start state to go on
+                self.action_reset()
+            else:
+                self.add_log("note", "log.nothing_to_undo")
+            return
+        self.replay_stop = None
+        self._replays.clear()
+        self.add_log("undo", undone)
+        self.refresh_all()
+        self.focus_input()
+
+    def action_reset(self) -> None:
+        self.session.reset()
+        self.replay_stop = None
+        self._replays.clear()
+        self.add_log("note", "log.reset")
+        self.refresh_all()
+        self.focus_input()
+
+    def action_done(self) -> None:
+        if self.graded or self.session.demo:
+            return
+        if self.session.busy:
+            self.finish_running()
+            if self.graded:
+                return
+        self.grade_attempt()
+
+    def action_solution(self) -> None:
+        if self.session.demo:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.play_solution()
+
+        self.app.push_screen(ConfirmSolutionScreen(self.lang), callback=answered)
+
+    def play_solution(self) -> None:
+        self.session.play_solution()
+        self.replay_stop = None
+        self._replays.clear()
+        self.add_log("note", "log.solution")
+        self.refresh_all()
+        first = self.session.next_pending()
+        if first is not None:
+            self.run_action(first)
+
+    def action_replay(self, step: int) -> None:
+        if not self.graded:
+            return
+        stops = self.session.stops()
+        current = self.replay_stop or self.session.end_stop()
+        if step < 0:
+            earlier = [s for s in stops if s.order < current.order]
+            target = earlier[-1] if earlier else stops[0]
+        else:
+            later = [s for s in stops if s.order > current.order]
+            target = later[0] if later else stops[-1]
+        self.show_replay(target)
+
+    def action_scrub(self, step: int) -> None:
+        if not self.graded:
+            return
+        current = self.replay_stop or self.session.end_stop()
+        end = self.session.end_stop()
+        t = max(0.0, min(end.t, current.t + step * SCRUB_S))
+        self.show_replay(self.session.stop_at(t))
+
+    def show_replay(self, stop: Stop) -> None:
+        self.replay_stop = stop
+        self.draw_stage()
+        self.show_bar()
+        self.show_grade()
+
+    def action_exercises(self) -> None:
+        if self.exercise_locked:
+            return
+
+        def picked(exercise_id: str | None) -> None:
+            if exercise_id and exercise_id != self.exercise.id:
+                self.app.switch_screen(PracticeScreen(exercise_id, instant=self._instant_arg))
+
+        self.app.push_screen(ExercisePickerScreen(self.exercise.id), callback=picked)
+
+    def action_help(self) -> None:
+        self.app.push_screen(PracticeHelpScreen(self.lang))
+
+    def action_leave(self) -> None:
+        if self.session.busy:
+            self.finish_running()
+        self.dismiss(self.session.grade if not self.session.demo else None)
+
+    # --- language ------------------------------------------------------------------------
+    def apply_lang(self) -> None:
+        """Re-word the screen in the app's language; the attempt, log and replay stay put."""
+        lang = self.lang
+        localize(self, PRACTICE_KEYS, lang, word)
+        self.query_one("#practice-stage", ClusterView).set_texts(self.exercise.text(lang).title,
+                                                                 lang)
+        self.panel.set_lang(lang)
+        self.rewrite_log()
+        self.refresh_all()

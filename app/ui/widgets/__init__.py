@@ -1,0 +1,1 @@
+"""Widgets the screens compose; no widget imports a screen or a dialog."""

@@ -1,0 +1,134 @@
+"""Small pieces of the screens' chrome: the step bar, the too-small note, localized key bindings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from app.ui.widgets.canvas import fit
+from app.words import tr
+
+
+def localize_bindings(node: DOMNode, specs: Iterable[tuple], lang: str) -> None:
+    """Give `node` bindings whose descriptions (footer, help) are in `lang`.
+
+    A spec is (keys, action, i18n key[, show[, priority]]). Textual reads descriptions from the
+    node's binding map, so switching language swaps the map and asks the footer to redraw.
+    """
+    bindings = []
+    for spec in specs:
+        keys, action, key = spec[:3]
+        show = spec[3] if len(spec) > 3 else True
+        priority = spec[4] if len(spec) > 4 else False
+        bindings.append(Binding(keys, action, tr(key, lang), show=show, priority=priority))
+    node._bindings = BindingsMap(bindings)
+    if node.is_mounted:
+        node.refresh_bindings()
+
+
+def preset_breakpoints(screen) -> None:
+    """Give a screen its width/height classes before its first layout.
+
+    Textual adds them on the first resize, which costs a second full layout and restyle of a
+    screen that was just laid out; knowing the terminal size already, set them up front.
+    """
+    app = screen.app
+    width, height = app.size
+    for points, size in ((app.HORIZONTAL_BREAKPOINTS or [], width),
+                         (app.VERTICAL_BREAKPOINTS or [], height)):
+        current = None
+        for threshold, name in points:
+            if size >= threshold:
+                current = name
+        for _, name in points:
+            screen.set_class(name == current, name)
+
+
+class StepBar(Widget):
+    """One line: the section, where we are (k of n, the step title), and the clock."""
+
+    DEFAULT_CSS = """
+    StepBar { height: 1; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.state: dict = {}
+
+    def show(self, *, section: str, k: int, n: int, title: str, clock: str, lang: str) -> None:
+        self.state = {"section": section, "k": k, "n": n, "title": title, "clock": clock,
+                      "lang": lang}
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.state:
+            return Text()
+        st = self.state
+        k, n = st["k"], st["n"]
+        counter = tr("step.counter", st["lang"], k=k + 1, n=n)
+        dots = "●" * (k + 1) + "○" * (n - k - 1)
+        width = self.content_size.width
+        section = st["section"] if width >= 100 else st["section"].split(" ")[0]
+        left = f"{section} · "
+        right = " " + st["clock"]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(left, style="bold")
+        text.append(counter, style="bold reverse")
+        text.append(" ")
+        middle_w = width - cell_len(left) - cell_len(counter) - 1 - cell_len(right)
+        if middle_w >= cell_len(dots) + 16:
+            text.append(dots + " ", style="dim")
+            middle_w -= cell_len(dots) + 1
+        text.append(fit(st["title"], max(0, middle_w)), style="bold")
+        text.append(right, style="italic")
+        return text
+
+
+class TooSmall(Static):
+    """Shown instead of the screen when the terminal is below 60×20 (CSS hides everything else)."""
+
+    DEFAULT_CSS = """
+    TooSmall { display: none; width: 1fr; height: 1fr; content-align: center middle;
+               text-align: center; text-style: bold; }
+    """
+
+    def show_size(self, width: int, height: int) -> None:
+        self.update(tr("too_small", "ko", w=width, h=height) + "\n\n"
+                    + tr("too_small", "en", w=width, h=height))
+
+
+class KeyFooter(Footer):
+    """The key footer. Below 110 columns it packs the keys tighter and leaves out the palette
+    key (Ctrl+P still opens it), so a lesson's keys fit in 80 columns, in Korean too."""
+
+    NARROW = 110
+
+    def __init__(self, *, show_command_palette: bool = True):
+        super().__init__(show_command_palette=show_command_palette)
+        self.palette_wanted = show_command_palette
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW
+        self.compact = narrow
+        self.show_command_palette = self.palette_wanted and not narrow
+
+
+EMPHASIS = re.compile(r"\*\*(.+?)\*\*|`(.+?)`")
+
+
+def emphasised(text: str) -> Text:
+    """Lesson prose as terminal text: **bold** and `code` become bold, the marks go."""
+    text, out, at = text.strip(), Text(), 0
+    for match in EMPHASIS.finditer(text):
+        out.append(text[at:match.start()])
+        out.append(match.group(1) or match.group(2), style="bold")
+        at = match.end()
+    out.append(text[at:])
+    return out
