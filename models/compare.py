@@ -60,12 +60,12 @@ ROLLBACK_POINTS: dict[str, Callable[[Action], bool] | None] = {
 
 
 def _rollback_recreate(sim: Simulation, batch: int) -> Script:
-    return (yield from recreate(_swapped(sim.scenario), batch))
+    return (yield from recreate(_swapped(sim.scenario), sim.params, batch))
 
 
 def _rollback_in_place(sim: Simulation, batch: int) -> Script:
     # CodeDeploy rolls back by deploying the last good revision the same rolling way.
-    return (yield from in_place(_swapped(sim.scenario), batch))
+    return (yield from in_place(_swapped(sim.scenario), sim.params, batch))
 
 
 def _rollback_blue_green(sim: Simulation, batch: int) -> Script:
@@ -116,7 +116,7 @@ def rollback_time(strategy: str, servers: int = 4, batch: int = 2, seed: int = 1
     script_fn, kind = STRATEGIES[strategy]
     scenario = Scenario(kind, servers)
     sim = Simulation(scenario, SimParams(rps=rps), seed)
-    _run_until(sim, script_fn(scenario, batch), ROLLBACK_POINTS[strategy])
+    _run_until(sim, script_fn(scenario, sim.params, batch), ROLLBACK_POINTS[strategy])
     started = sim.now
     run_script(sim, ROLLBACKS[strategy](sim, batch))
     back = sim.final_versions()

@@ -118,7 +118,7 @@ class _StrategyPane:
         self.spec = spec
         self.sim = spec.new_simulation()
         script_fn, _kind = STRATEGIES[spec.strategy]
-        self.script: Script | None = script_fn(spec.scenario, spec.batch)
+        self.script: Script | None = script_fn(spec.scenario, self.sim.params, spec.batch)
         self.until = 0.0
         self.outcome: str | None = None
         self._next_action()

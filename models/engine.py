@@ -573,12 +573,30 @@ class Simulation:
                      recent=tuple(m.events[-recent:]))
 
     def final_versions(self) -> dict[str, int]:
+        """Version -> routed targets that answer with it (a process down or answering 500 is
+        not serving)."""
         versions: dict[str, int] = {}
         for target in self.lb.routable:
-            version = target.instance.version()
-            if version:
-                versions[version] = versions.get(version, 0) + 1
+            proc = target.instance.serving_process()
+            if proc is None or not proc.answers or not proc.good:
+                continue
+            versions[proc.version] = versions.get(proc.version, 0) + 1
         return dict(sorted(versions.items()))
+
+    def summary(self) -> dict:
+        """The run's numbers as `simulate` and `grade` both report them (one definition)."""
+        m = self.metrics
+        return {
+            "requests": m.requests,
+            "succeeded": m.ok,
+            "failed": m.failed,
+            "min_serving": m.min_serving if m.min_serving is not None else m.serving,
+            "max_instances": m.max_instances,
+            "downtime_s": round(m.downtime_s, 3),
+            "duration_s": round((m.window_end or 0.0) - (m.window_start or 0.0), 3),
+            "instance_seconds": round(m.instance_seconds, 3),
+            "final_versions": self.final_versions(),
+        }
 
 
 __all__ = ["Simulation", "ActionError", "DEPLOY_HOOKS", "LAUNCHING", "STARTING", "STOPPED"]

@@ -307,7 +307,7 @@ def grade_run(exercise: Exercise, sim: Simulation, lang: str = "en") -> Grade:
     score = round(100 * sum(r.weight for r in results if r.passed) / total)
     passed = all(r.passed for r in results)
     errors = tuple((r.action.line, r.message) for r in sim.results if not r.ok)
-    facts = _facts(exercise, sim, actions, end)
+    facts = _facts(exercise, sim, actions)
     return Grade(exercise.id, sim.seed, passed, score, results, actions, facts, errors, lang)
 
 
@@ -327,23 +327,12 @@ def _ordered(specs: tuple[CriterionSpec, ...]) -> list[CriterionSpec]:
     return sorted(specs, key=lambda s: CRITERIA.index(s.id) if s.id in CRITERIA else len(CRITERIA))
 
 
-def _facts(exercise: Exercise, sim: Simulation, actions: tuple[Action, ...],
-           end: _EndState) -> dict:
-    m = sim.metrics
-    duration = (m.window_end or 0.0) - (m.window_start or 0.0)
+def _facts(exercise: Exercise, sim: Simulation, actions: tuple[Action, ...]) -> dict:
     return {
         "seed": sim.seed,
         "commands": len(actions),
         "reference_commands": len(exercise.parse(exercise.solution).actions),
-        "requests": m.requests,
-        "succeeded": m.ok,
-        "failed": m.failed,
-        "min_serving": m.min_serving if m.min_serving is not None else m.serving,
-        "max_instances": m.max_instances,
-        "downtime_s": round(m.downtime_s, 3),
-        "duration_s": round(duration, 3),
-        "instance_seconds": round(m.instance_seconds, 3),
-        "final_versions": end.versions(),
+        **sim.summary(),
     }
 
 
@@ -375,12 +364,6 @@ class _EndState:
         return _EndState(sim.now, last.line if last else None, last.text() if last else None,
                          tuple(serving), alive)
 
-    def versions(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for _group, label in self.serving:
-            if label not in (DOWN, HTTP_500):
-                counts[label] = counts.get(label, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 class _Judge:

@@ -33,6 +33,7 @@ class SimParams(NamedTuple):
     # ValidateService and the nginx recipe probe a fresh process this often, this many times.
     probe_every_s: float = 10.0
     probe_tries: int = 10
+    validate_tries: int = 30  # CodeDeploy's ValidateService on fresh hosts: up to 5 minutes
     wait_healthy_deadline_s: float = 600.0
     fault: str = "none"
     # The version a fault applies to (the new build).

@@ -31,17 +31,8 @@ class RunReport:
 
     def summary(self) -> dict:
         m = self.sim.metrics
-        duration = (m.window_end or 0.0) - (m.window_start or 0.0)
         return {
-            "requests": m.requests,
-            "succeeded": m.ok,
-            "failed": m.failed,
-            "min_serving": m.min_serving if m.min_serving is not None else m.serving,
-            "max_instances": m.max_instances,
-            "downtime_s": round(m.downtime_s, 3),
-            "duration_s": round(duration, 3),
-            "instance_seconds": round(m.instance_seconds, 3),
-            "final_versions": self.sim.final_versions(),
+            **self.sim.summary(),
             "outcome": self.outcome,
             "ok_by_version": dict(sorted(m.ok_by_version.items())),
             "failures": [
@@ -69,6 +60,6 @@ def simulate(spec: RunSpec, params: SimParams | None = None) -> RunReport:
     params = (params or SimParams()).with_(rps=spec.rps, fault=spec.fault,
                                            faulty_version=spec.to_version)
     sim = Simulation(scenario, params, spec.seed)
-    outcome = run_script(sim, script(scenario, spec.batch))
+    outcome = run_script(sim, script(scenario, params, spec.batch))
     sim.finish()
     return RunReport(spec, sim, outcome)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator
 from .actions import Action, ActionResult
 from .engine import Simulation
 from .messages import Msg
+from .params import SimParams
 from .scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
 
 Script = Generator[Action, ActionResult, str]
@@ -25,7 +26,7 @@ def act(text: str) -> Action:
     return Action.of(text)
 
 
-def recreate(sc: Scenario, batch: int = 0) -> Script:
+def recreate(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     """Downtime deployment: take every server out, deploy, put them back."""
     yield act("deregister web")
     yield act("wait drained web")
@@ -40,7 +41,7 @@ def recreate(sc: Scenario, batch: int = 0) -> Script:
     return SUCCEEDED if healthy.ok else FAILED
 
 
-def in_place(sc: Scenario, batch: int = 2) -> Script:
+def in_place(sc: Scenario, params: SimParams, batch: int = 2) -> Script:
     """CodeDeploy in-place, batch by batch: BlockTraffic → hooks → AllowTraffic.
 
     A batch that fails is rolled back (a new deployment of the last good revision).
@@ -74,9 +75,6 @@ def in_place(sc: Scenario, batch: int = 2) -> Script:
     return SUCCEEDED
 
 
-VALIDATE_TRIES = 30  # ValidateService on fresh hosts: 10 s apart, up to 5 minutes
-
-
 def probes(report: ActionResult) -> list[str]:
     """The probe result of each line of a `health` report ("probe_ok", "probe_500", ...).
 
@@ -95,23 +93,24 @@ def all_answer_200(report: ActionResult) -> bool:
     return report.ok and bool(found) and all(key == "probe_ok" for key in found)
 
 
-def validate(target: str, tries: int = VALIDATE_TRIES) -> Generator[Action, ActionResult, bool]:
-    """Probe until every host answers 200; an HTTP 500 fails at once (the app is up, and broken)."""
-    for attempt in range(tries):
+def validate(target: str, params: SimParams) -> Generator[Action, ActionResult, bool]:
+    """ValidateService: probe until every host answers 200, `params.probe_every_s` apart, at most
+    `params.validate_tries` times; an HTTP 500 fails at once (the app is up, and broken)."""
+    for attempt in range(params.validate_tries):
         report = yield act(f"health {target}")
         if all_answer_200(report):
             return True
         if "probe_500" in probes(report):
             return False
-        if attempt + 1 < tries:
-            yield act("wait 10")
+        if attempt + 1 < params.validate_tries:
+            yield act(f"wait {params.probe_every_s:g}")
     return False
 
 
-def blue_green(sc: Scenario, batch: int = 0) -> Script:
+def blue_green(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     """Server-level blue/green: green as large as blue, checked, registered, then blue retired."""
     yield act(f"launch green {sc.servers} {sc.new_version}")
-    checked = yield from validate("green")  # ValidateService before AllowTraffic
+    checked = yield from validate("green", params)  # ValidateService before AllowTraffic
     registered = checked
     if checked:
         yield act("register green")
@@ -128,22 +127,23 @@ def blue_green(sc: Scenario, batch: int = 0) -> Script:
     return SUCCEEDED
 
 
-def in_server(sc: Scenario, batch: int = 0) -> Script:
+def in_server(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     """The nginx recipe: start on the idle slot, check it, switch with a graceful reload."""
     yield act(f"start web-1:8082 {sc.new_version}")
-    yield act("wait 10")
-    for attempt in range(10):
+    pause = act(f"wait {params.probe_every_s:g}")
+    yield pause
+    for attempt in range(params.probe_tries):
         report = yield act("health web-1:8082")
         if all_answer_200(report):
             yield act("switch web-1 8082")
             return SUCCEEDED
-        if attempt < 9:
-            yield act("wait 10")
+        if attempt + 1 < params.probe_tries:
+            yield pause
     yield act("stop web-1:8082")  # nginx untouched; v101 keeps serving
     return ROLLED_BACK
 
 
-def canary(sc: Scenario, batch: int = 0) -> Script:
+def canary(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     """Argo-style canary without a traffic router: weights become replica counts, rounded up."""
     canaries = 0
     for weight in CANARY_WEIGHTS:
@@ -155,7 +155,7 @@ def canary(sc: Scenario, batch: int = 0) -> Script:
             names = [f"green-{i}" for i in range(first, want + 1)]
             healthy = True
             for name in names:
-                healthy = (yield from validate(name)) and healthy
+                healthy = (yield from validate(name, params)) and healthy
             if healthy:
                 for name in names:
                     yield act(f"register {name}")

@@ -223,7 +223,7 @@ def observe(spec: RunSpec, params: SimParams | None = None) -> Observation:
     _current.append(observer)
     AppProcess.kill = _observed_kill
     try:
-        outcome = run_script(sim, script(scenario, spec.batch))
+        outcome = run_script(sim, script(scenario, params, spec.batch))
         sim.finish()
     finally:
         AppProcess.kill = _orig_kill

@@ -241,3 +241,24 @@ def test_an_attempt_with_no_commands_fails_the_goal_at_the_start_state():
     goal = result.criterion("goal")
     assert goal.line is None and "the start state" in goal.message("en")
     assert result.criterion("zero-downtime").passed and result.facts["commands"] == 0
+
+
+def test_grade_and_simulate_count_final_versions_the_same_way_for_a_broken_green():
+    """One definition of `final_versions`: a routed target answering HTTP 500 serves nothing.
+
+    Before the two were one function, the engine counted green ×4 as v102 here while the grade
+    said nothing served."""
+    from models.engine import Simulation
+    from models.report import RunReport
+
+    exercise = EXERCISES["bluegreen-bad-build"]
+    script = next(b.script for b in exercise.bad if b.id == "registered-broken-green")
+    result = grade(exercise, script)
+    sim = Simulation(exercise.scenario, exercise.params, exercise.seed)
+    for action in exercise.parse(script).actions:
+        sim.run(action)
+    sim.finish()
+    report = RunReport(None, sim, "failed")
+    assert result.facts["final_versions"] == report.summary()["final_versions"] == {}
+    for key in ("requests", "failed", "min_serving", "max_instances", "instance_seconds"):
+        assert result.facts[key] == report.summary()[key]

@@ -15,7 +15,7 @@ from models.engine import Simulation
 from models.params import SimParams
 from models.practice import parse_script
 from models.report import RunSpec, simulate
-from models.scenarios import Scenario
+from models.scenarios import BLUEGREEN, IN_SERVER, Scenario
 from models.strategies import CANARY_PAUSE_S, CANARY_WEIGHTS, STRATEGIES, run_script
 
 SEEDS = (1, 2, 3, 4, 5)
@@ -72,7 +72,7 @@ def play(strategy: str, servers: int, seed: int = 1, fault: str = "none", batch:
     script_fn, kind = STRATEGIES[strategy]
     scenario = Scenario(kind, servers)
     sim = Simulation(scenario, SimParams(fault=fault), seed)
-    script = script_fn(scenario, batch)
+    script = script_fn(scenario, sim.params, batch)
     seen = []
     try:
         action = next(script)
@@ -163,4 +163,24 @@ def test_run_script_returns_the_scripts_outcome():
     script_fn, kind = STRATEGIES["blue-green"]
     scenario = Scenario(kind, 2)
     sim = Simulation(scenario, SimParams(fault="bad-build"), 3)
-    assert run_script(sim, script_fn(scenario)) == "rolled_back"
+    assert run_script(sim, script_fn(scenario, sim.params)) == "rolled_back"
+
+
+def test_strategies_probe_at_the_cadence_the_simulation_is_given():
+    """Strategies read probe cadence from SimParams, not a copy of their own: a slower
+    ValidateService cadence in the params shows up as slower waits between probes."""
+    for probe_every_s, tries in ((10.0, 30), (7.0, 3)):
+        scenario = Scenario(BLUEGREEN, 2)
+        params = SimParams(fault="slow-start", probe_every_s=probe_every_s,
+                           validate_tries=tries)
+        sim = Simulation(scenario, params, 1)
+        run_script(sim, STRATEGIES["blue-green"][0](scenario, params))
+        texts = [r.action.text() for r in sim.results]
+        assert f"wait {probe_every_s:g}" in texts
+        assert texts.count("health green") <= tries
+    scenario = Scenario(IN_SERVER, 1)
+    params = SimParams(fault="bad-build", probe_every_s=3.0, probe_tries=4)
+    sim = Simulation(scenario, params, 1)
+    run_script(sim, STRATEGIES["in-server"][0](scenario, params))
+    texts = [r.action.text() for r in sim.results]
+    assert texts.count("health web-1:8082") <= 4 and "wait 3" in texts
