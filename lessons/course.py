@@ -20,6 +20,7 @@ from models.course import (
     PIPELINE,
     STAGES,
     TABLE,
+    Fleet,
     PaneSpec,
     SectionSpec,
     SectionText,
@@ -40,7 +41,8 @@ from .files import CourseFileError, Fields, line_of, read_toml
 PANE_KEYS = {"scenario", "servers", "rps", "seed", "fault", "strategy", "batch", "version",
              "new_version", "health_interval_s", "healthy_threshold", "deregistration_delay_s"}
 STEP_KEYS = {"id", "run", "until", "fresh", "pipeline", "focus"}
-SECTION_KEYS = {"id", "order", "stage", "panes", "steps", "strategies", "exercise"}
+SECTION_KEYS = {"id", "order", "stage", "panes", "steps", "strategies", "exercise", "fleet"}
+FLEET_KEYS = {"servers", "rps", "seed"}
 STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -293,6 +295,7 @@ def load_section(path: Path) -> SectionSpec:
     if stage != TABLE and strategies:
         raise CourseFileError(path, "only a table stage compares strategies",
                               line_of(path, "strategies"))
+    fleet = _fleet(path, f, stage)
     history = _PaneHistory(panes)
     steps = tuple(_step(s, panes, stage, history, strategies) for s in f.tables("steps"))
     if not steps:
@@ -308,7 +311,24 @@ def load_section(path: Path) -> SectionSpec:
     if exercise is not None:
         _check_exercise(path, exercise)
     return SectionSpec(section_id, f.get("order", int), stage, tuple(panes.values()), steps,
-                       strategies, exercise)
+                       strategies, exercise, fleet)
+
+
+def _fleet(path: Path, f: Fields, stage: str) -> Fleet | None:
+    """A table stage's [fleet]: how many servers, what traffic, which seed."""
+    if stage != TABLE:
+        if "fleet" in f.table:
+            raise CourseFileError(path, "only a table stage has a [fleet]",
+                                  line_of(path, "[fleet]"))
+        return None
+    table = f.table_of("fleet")
+    table.unknown(FLEET_KEYS)
+    servers, rps = table.get("servers", int), table.get("rps", (int, float))
+    seed = table.get("seed", int)
+    if servers < 1 or not 0 < rps <= 1000:
+        raise CourseFileError(path, "[fleet] needs servers of at least 1 and rps above 0, at most "
+                              "1000", line_of(path, "[fleet]"))
+    return Fleet(servers, float(rps), seed)
 
 
 def load_text(path: Path, section: SectionSpec) -> SectionText:

@@ -49,6 +49,15 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class Fleet:
+    """The fleet and traffic a table stage runs every strategy on."""
+
+    servers: int
+    rps: float
+    seed: int
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     """A section of the chapter, language-neutral (texts live per locale)."""
 
@@ -59,6 +68,7 @@ class SectionSpec:
     steps: tuple[StepSpec, ...] = ()
     strategies: tuple[str, ...] = ()  # the table stage compares these
     exercise: str | None = None  # practice mode's exercise for this section
+    fleet: Fleet | None = None  # the table stage runs its strategies on this
 
 
 @dataclass(frozen=True)
@@ -262,4 +272,4 @@ class StagePlayer:
 
 
 __all__ = ["PaneSpec", "StepSpec", "SectionSpec", "SectionText", "StepText", "StagePlayer",
-           "HealthCheck", "CLUSTER", "PIPELINE", "TABLE", "STAGES", "END"]
+           "HealthCheck", "Fleet", "CLUSTER", "PIPELINE", "TABLE", "STAGES", "END"]

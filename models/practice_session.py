@@ -35,17 +35,6 @@ class Stop:
         return (self.t, self.done, self.running)
 
 
-_REFERENCE_FACTS: dict[tuple[str, int], dict] = {}
-
-
-def reference_facts(exercise: Exercise) -> dict:
-    """What the reference solution's run measures (commands, time, instance-seconds)."""
-    key = (exercise.id, exercise.seed)
-    if key not in _REFERENCE_FACTS:
-        _REFERENCE_FACTS[key] = grade(exercise, exercise.solution).facts
-    return _REFERENCE_FACTS[key]
-
-
 def solution_actions(exercise: Exercise) -> tuple[Action, ...]:
     """The reference solution as console commands, numbered 1, 2, ... like typed ones."""
     script = exercise.parse(exercise.solution)
@@ -64,6 +53,7 @@ class PracticeSession:
         # The goal counts only once the attempt has been away from it: a start state that
         # already meets it (the bad build: blue serving, nothing to clean) is not a finish.
         self.goal_missed = not goal_reached(exercise, self.sim)
+        self._reference_facts: dict | None = None  # the reference's run, measured when asked
 
     # --- what the screen reads -------------------------------------------------------------
     @property
@@ -230,7 +220,9 @@ class PracticeSession:
         """This run against the reference: commands, simulated time, instance-seconds."""
         if self.grade is None:
             return {}
-        facts, ref = self.grade.facts, reference_facts(self.exercise)
+        if self._reference_facts is None:
+            self._reference_facts = grade(self.exercise, self.exercise.solution).facts
+        facts, ref = self.grade.facts, self._reference_facts
         return {"commands": facts["commands"], "reference_commands": ref["commands"],
                 "duration_s": facts["duration_s"], "reference_duration_s": ref["duration_s"],
                 "instance_seconds": facts["instance_seconds"],

@@ -394,9 +394,6 @@ async def test_the_comparison_table_is_computed_in_a_worker():
     table = next((s for s in COURSE.sections if s.stage == TABLE), None)
     if table is None:
         pytest.skip("no table section yet")
-    from app.ui.widgets import comparison
-
-    comparison._computed.clear()
     app = DeployLabApp(lang="ko", lesson=table.id, course=COURSE)
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(ComparisonView)

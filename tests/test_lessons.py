@@ -451,3 +451,26 @@ def test_pane_without_a_label(copy):
     edit(path, 'zero = "Zero-downtime deployment (in-place, two at a time)"\n', "")
     with pytest.raises(CourseFileError, match="has no \\[panes\\] label for pane 'zero'"):
         load_course(copy)
+
+
+def test_the_summary_table_runs_on_the_fleet_its_lesson_names(copy):
+    """The 5.3 table's fleet is data: a six-server [fleet] gives six-server numbers."""
+    from app.ui.widgets.comparison import compute
+
+    book = load_course(COURSE_DIR).section("5.3")
+    assert (book.fleet.servers, book.fleet.rps, book.fleet.seed) == (4, 4.0, 1)
+    edit(copy / "sections" / "5.3.toml", "servers = 4", "servers = 6")
+    six = load_course(copy).section("5.3")
+    assert six.fleet.servers == 6
+    by_strategy = {row.strategy: row for row in compute(six.strategies, six.fleet)}
+    assert by_strategy["blue-green"].max_instances == 12
+    assert by_strategy["in-place"].min_serving == 3
+
+
+def test_a_table_without_its_fleet_is_named(copy):
+    path = copy / "sections" / "5.3.toml"
+    edit(path, "[fleet]  # the book's fleet and the lessons' traffic\nservers = 4\nrps = 4\nseed = 1\n",
+         "")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert "5.3.toml" in str(err.value) and "fleet" in str(err.value)

@@ -62,6 +62,7 @@ class DeployLabApp(App):
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
         self._exercises: dict | None = None
+        self.computed_tables: dict = {}  # comparison rows by (strategies, fleet), computed once
 
     # --- the course ----------------------------------------------------------------------
     @property
@@ -185,6 +186,18 @@ class DeployLabApp(App):
             self.notify(tr("practice.unknown", self.lang, id=exercise), severity="error")
             return
         self.push_screen(PracticeScreen(exercise, self.lang))
+
+    def on_practice_screen_attempt_graded(self, message) -> None:
+        """Record a graded practice attempt and tell the screen whether it was saved."""
+        grade = message.grade
+        try:
+            self.store.record_practice_attempt(
+                message.exercise, message.commands, grade.passed, grade.score,
+                [c.as_dict(message.lang) for c in grade.criteria], grade.seed)
+        except Exception as err:  # the store names its own problem; the grade stands
+            message.screen.attempt_recorded(err)
+            return
+        message.screen.attempt_recorded(None)
 
     def pick_practice(self) -> None:
         """The list of exercises (and their variants); the one picked opens in practice mode."""

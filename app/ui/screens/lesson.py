@@ -130,8 +130,9 @@ class LessonScreen(Screen):
                     yield PipelineView(texts.panes.get("pipeline", texts.title), lang,
                                        id="pipeline")
                 elif self.section.stage == TABLE:
-                    yield ComparisonView(self.section.strategies, lang, instant=self.instant,
-                                         id="comparison")
+                    yield ComparisonView(self.section.strategies, self.section.fleet, lang,
+                                         instant=self.instant,
+                                         computed=self.app.computed_tables, id="comparison")
         yield KeyFooter()
         yield TooSmall()
 

@@ -10,10 +10,12 @@ run replayable step by step (Left/Right). Leaving dismisses the screen with the 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, RichLog, Static
@@ -109,6 +111,16 @@ class PracticeScreen(Screen):
     PracticeScreen.-h-tall #practice-log { height: 9; }
     PracticeScreen.-h-huge #practice-log { height: 14; }
     """
+
+    @dataclass
+    class AttemptGraded(Message):
+        """A learner's attempt was graded (never the reference's demo); the App records it."""
+
+        screen: PracticeScreen
+        exercise: str
+        commands: str
+        grade: Grade
+        lang: str
 
     def __init__(self, exercise: str | Exercise, lang: str | None = None, *,
                  instant: bool | None = None):
@@ -485,21 +497,22 @@ class PracticeScreen(Screen):
         session = self.session
         grade = session.grade_now(self.lang)
         self._saved = False
-        if not session.demo:
-            try:
-                self.app.store.record_practice_attempt(
-                    self.exercise.id, session.commands_text(), grade.passed, grade.score,
-                    [c.as_dict(self.lang) for c in grade.criteria], grade.seed)
-                self._saved = True
-            except Exception as err:  # the store names its own problem; the grade stands
-                self.add_log("error", lambda lang, e=err: word("log.saved_failed", lang,
-                                                                  error=e))
+        if not session.demo:  # the App records it and answers with attempt_recorded()
+            self.post_message(self.AttemptGraded(self, self.exercise.id, session.commands_text(),
+                                                 grade, self.lang))
         self._replays.clear()
         self.replay_stop = session.first_failure_stop() or session.end_stop()
         self.refresh_all()
         self.set_focus(None)
         self.query_one("#practice-side", VerticalScroll).scroll_home(animate=False)
         return grade
+
+    def attempt_recorded(self, error: Exception | None) -> None:
+        """The App's answer to `AttemptGraded`: saved, or why not."""
+        self._saved = error is None
+        if error is not None:
+            self.add_log("error", lambda lang, e=error: word("log.saved_failed", lang, error=e))
+        self.show_grade()
 
     # --- actions -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

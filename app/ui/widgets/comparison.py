@@ -18,24 +18,20 @@ from textual.message import Message
 from textual.widgets import Static
 
 from app.words import tr
+from models.course import Fleet
 
 # (field, header key, how to format it) in the order the table shows them.
 COLUMNS = (("failed", "tbl.failed", "{:,}"), ("downtime_s", "tbl.downtime", "{:.1f}"),
            ("min_serving", "tbl.min_serving", "{}"), ("max_instances", "tbl.max_instances", "{}"),
            ("duration_s", "tbl.duration", "{:.1f}"), ("rollback_s", "tbl.rollback", "{:.1f}"))
-SERVERS, SEED, RPS = 4, 1, 4.0  # the book's fleet and the lessons' traffic
-
-_computed: dict[tuple[str, ...], tuple] = {}  # the engine is deterministic: compute once a run
 
 
-def compute(strategies: Sequence[str]) -> tuple:
-    """Rows for `strategies` from the engine (cached: same inputs, same numbers)."""
-    key = tuple(strategies)
-    if key not in _computed:
-        from models.compare import compare_strategies
+def compute(strategies: Sequence[str], fleet: Fleet) -> tuple:
+    """Rows for `strategies` on `fleet`, from the engine."""
+    from models.compare import compare_strategies
 
-        _computed[key] = compare_strategies(key, servers=SERVERS, seed=SEED, rps=RPS)
-    return _computed[key]
+    return compare_strategies(tuple(strategies), servers=fleet.servers, seed=fleet.seed,
+                              rps=fleet.rps)
 
 
 @dataclass
@@ -54,10 +50,14 @@ class ComparisonView(ScrollableContainer):
     ComparisonView > #comparison-table { width: 1fr; }
     """
 
-    def __init__(self, strategies: Sequence[str], lang: str, *, instant: bool = False,
-                 id: str | None = None):
+    def __init__(self, strategies: Sequence[str], fleet: Fleet, lang: str, *,
+                 instant: bool = False, computed: dict | None = None, id: str | None = None):
+        """`computed`, when given, keeps rows by (strategies, fleet) across views: the engine is
+        deterministic, so a table is computed once for as long as its owner (the App) lives."""
         super().__init__(id=id)
         self.strategies = tuple(strategies)
+        self.fleet = fleet
+        self.computed = computed if computed is not None else {}
         self.lang = lang
         self.instant = instant
         self.rows: tuple | None = None
@@ -67,16 +67,22 @@ class ComparisonView(ScrollableContainer):
     def compose(self):
         yield Static(id="comparison-table")
 
+    @property
+    def key(self) -> tuple:
+        return (self.strategies, self.fleet)
+
     def on_mount(self) -> None:
-        if self.instant or tuple(self.strategies) in _computed:
-            self.rows = compute(self.strategies)
+        if self.key in self.computed:
+            self.rows = self.computed[self.key]
+        elif self.instant:
+            self.rows = self.computed[self.key] = compute(self.strategies, self.fleet)
         else:
             self.run_worker(self._compute, thread=True, exclusive=True, group="comparison")
         self._render_table()
 
     def _compute(self) -> None:
         try:
-            rows = compute(self.strategies)
+            rows = compute(self.strategies, self.fleet)
         except Exception as err:  # the learner sees the reason; the app keeps running
             self.post_message(ComparisonComputed((), str(err)))
             return
@@ -84,6 +90,8 @@ class ComparisonView(ScrollableContainer):
 
     def on_comparison_computed(self, message: ComparisonComputed) -> None:
         self.rows, self.error = message.rows, message.error
+        if not message.error:
+            self.computed[self.key] = message.rows
         self._render_table()
 
     def set_focus_names(self, names: frozenset[str]) -> None:
@@ -105,7 +113,8 @@ class ComparisonView(ScrollableContainer):
             target.update(Text(tr("tbl.computing", lang), style="italic"))
             return
         focus = self.focus_names
-        table = Table(caption=tr("tbl.caption", lang, servers=SERVERS, rps=f"{RPS:g}", seed=SEED),
+        table = Table(caption=tr("tbl.caption", lang, servers=self.fleet.servers,
+                                 rps=f"{self.fleet.rps:g}", seed=self.fleet.seed),
                       caption_justify="left", header_style="bold", expand=False,
                       box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True)
         table.add_column(tr("tbl.strategy", lang), no_wrap=True)
