@@ -469,8 +469,8 @@ def test_the_summary_table_runs_on_the_fleet_its_lesson_names(copy):
 
 def test_a_table_without_its_fleet_is_named(copy):
     path = copy / "sections" / "5.3.toml"
-    edit(path, "[fleet]  # the book's fleet and the lessons' traffic\nservers = 4\nrps = 4\nseed = 1\n",
-         "")
+    fleet = "[fleet]  # the book's fleet and the lessons' traffic\nservers = 4\nrps = 4\nseed = 1\n"
+    edit(path, fleet, "")
     with pytest.raises(CourseFileError) as err:
         load_course(copy)
     assert "5.3.toml" in str(err.value) and "fleet" in str(err.value)
