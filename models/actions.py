@@ -6,21 +6,6 @@ from typing import NamedTuple
 
 from .messages import Msg
 
-# command -> the argument names it takes, in order (the contract from DESIGN.md).
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "launch": ("group", "count", "version"),
-    "deploy": ("target", "version"),
-    "register": ("target",),
-    "deregister": ("target",),
-    "terminate": ("target",),
-    "start": ("slot", "version"),
-    "stop": ("slot",),
-    "switch": ("host", "port"),
-    "health": ("target",),
-    "wait": ("what",),
-    "status": (),
-}
-
 
 class Action(NamedTuple):
     """One command: `verb` and its arguments, and the attempt line it came from (if any)."""

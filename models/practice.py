@@ -1,7 +1,8 @@
 """The practice language: parse an attempt into `Action`s, checking every line before anything runs.
 
-One command a line, `#` starts a comment, case-insensitive. Names are checked against the
-scenario (and the instances earlier `launch` lines will create); a problem is a `ParseError`
+One command a line, `#` starts a comment, case-insensitive. Which words a command takes comes
+from the grammar table (models/grammar.py); each kind of argument is checked here, against the
+scenario (and the instances earlier `launch` lines will create). A problem is a `ParseError`
 naming the line and, where there is one, the nearest valid word.
 """
 
@@ -10,24 +11,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .actions import COMMANDS, Action
+from . import grammar
+from .actions import Action
 from .cluster import SLOT_PORTS
 from .messages import Msg
 from .scenarios import IN_SERVER, Scenario
 
-USAGE = {
-    "launch": "<group> <count> <version>",
-    "deploy": "<target|group> <version>",
-    "register": "<target|group>",
-    "deregister": "<target|group>",
-    "terminate": "<target|group>",
-    "start": "<host:port> <version>",
-    "stop": "<host:port>",
-    "switch": "<host> <port>",
-    "health": "<target|group>",
-    "wait": "<seconds> | healthy <target> | drained <target>",
-    "status": "",
-}
 MAX_LAUNCH = 64
 MAX_WAIT_S = 3600
 # Every command ends within minutes of simulated time (waits have deadlines); these caps keep a
@@ -109,12 +98,33 @@ class _Parser:
     def fail(self, n: int, problem: Msg, word: str | None = None, options=()) -> ParseError:
         return ParseError(n, problem, nearest(word, options) if word is not None else None)
 
-    def version(self, n: int, word: str) -> str:
+    # --- the kinds of argument (models/grammar.py): each checks a word, gives it canonical ---
+    def group(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        if word not in self.names.groups:
+            raise self.fail(n, Msg.of("unknown_group", word=word), word, sorted(self.names.groups))
+        return word
+
+    def count(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        # isascii: "²".isdigit() is true, but int() refuses it.
+        if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= MAX_LAUNCH:
+            raise self.fail(n, Msg.of("bad_count", word=word, most=MAX_LAUNCH))
+        return str(int(word))
+
+    def version(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
         versions = self.scenario.versions
         if word not in versions:
             raise self.fail(n, Msg.of("unknown_version", word=word, versions=", ".join(versions)),
                             word, versions)
         return word
+
+    def any_target(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self.target(n, word)
+
+    def app_target(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self.target(n, word, hosts_with_app=True)
+
+    def probe_target(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self.target(n, word, slots=True)
 
     def target(self, n: int, word: str, *, slots: bool = False,
                hosts_with_app: bool = False) -> str:
@@ -135,16 +145,30 @@ class _Parser:
         options = names.hosts + sorted(names.groups) + (names.slots() if slots else [])
         raise self.fail(n, Msg.of("unknown_target", word=word), word, options)
 
-    def slot(self, n: int, verb: str, word: str) -> str:
+    def slot(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
         if not self.names.in_server:
             raise self.fail(n, Msg.of("no_slots_here", verb=verb))
-        return self.target(n, word, slots=True) if ":" in word else self._not_slot(n, word)
-
-    def _not_slot(self, n: int, word: str) -> str:
+        if ":" in word:
+            return self.target(n, word, slots=True)
         slots = self.names.slots()
         raise self.fail(n, Msg.of("not_a_slot", word=word, slots=", ".join(slots)), word, slots)
 
-    def seconds(self, n: int, word: str) -> str:
+    def proxy(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        if not self.names.in_server:
+            raise self.fail(n, Msg.of("no_slots_here", verb=verb))
+        if word not in self.names.hosts:
+            raise self.fail(n, Msg.of("unknown_target", word=word), word, self.names.hosts)
+        return word
+
+    def port(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        host = sofar[-1] if sofar else ""  # the proxy named before it
+        ports = [str(p) for p in SLOT_PORTS]
+        if word not in ports:
+            raise self.fail(n, Msg.of("not_a_port", word=word, host=host,
+                                      ports=", ".join(ports)), word, ports)
+        return word
+
+    def seconds(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
         try:
             value = float(word)
         except ValueError:
@@ -153,67 +177,42 @@ class _Parser:
             raise self.fail(n, Msg.of("bad_seconds", word=word, most=MAX_WAIT_S))
         return f"{value:g}"
 
+    CHECKS = {"group": group, "count": count, "version": version, "target": any_target,
+              "app-target": app_target, "probe-target": probe_target, "slot": slot,
+              "proxy": proxy, "port": port, "seconds": seconds}
+
+    # --- a line ------------------------------------------------------------------------
     def line(self, n: int, words: list[str]) -> Action:
         verb, args = words[0], words[1:]
-        if verb not in COMMANDS:
-            raise self.fail(n, Msg.of("unknown_command", word=verb), verb, COMMANDS)
+        command = grammar.command(verb)
+        if command is None:
+            raise self.fail(n, Msg.of("unknown_command", word=verb), verb, grammar.names())
         self.commands += 1
         if self.commands > MAX_COMMANDS:
             raise self.fail(n, Msg.of("too_many_commands", most=MAX_COMMANDS))
-        if verb == "wait":
-            return self.wait(n, args)
-        if len(args) != len(COMMANDS[verb]):
-            usage = f"{verb} {USAGE[verb]}".strip()
-            raise self.fail(n, Msg.of("wrong_arity", verb=verb, usage=usage))
-        if verb == "launch":
-            group, count, version = args
-            if group not in self.names.groups:
-                raise self.fail(n, Msg.of("unknown_group", word=group), group,
-                                sorted(self.names.groups))
-            # isascii: "²".isdigit() is true, but int() refuses it.
-            if not (count.isascii() and count.isdigit()) or not 1 <= int(count) <= MAX_LAUNCH:
-                raise self.fail(n, Msg.of("bad_count", word=count, most=MAX_LAUNCH))
-            self.version(n, version)
-            for _ in range(int(count)):
-                self.names.add(group)
-            return Action(verb, (group, str(int(count)), version), n)
-        if verb == "deploy":
-            return Action(verb, (self.target(n, args[0], hosts_with_app=True),
-                                 self.version(n, args[1])), n)
-        if verb in ("register", "deregister", "terminate"):
-            return Action(verb, (self.target(n, args[0]),), n)
-        if verb == "health":
-            return Action(verb, (self.target(n, args[0], slots=True),), n)
-        if verb == "start":
-            return Action(verb, (self.slot(n, verb, args[0]), self.version(n, args[1])), n)
-        if verb == "stop":
-            return Action(verb, (self.slot(n, verb, args[0]),), n)
-        if verb == "switch":
-            if not self.names.in_server:
-                raise self.fail(n, Msg.of("no_slots_here", verb=verb))
-            host, port = args
-            if host not in self.names.hosts:
-                raise self.fail(n, Msg.of("unknown_target", word=host), host, self.names.hosts)
-            ports = [str(p) for p in SLOT_PORTS]
-            if port not in ports:
-                raise self.fail(n, Msg.of("not_a_port", word=port, host=host,
-                                          ports=", ".join(ports)), port, ports)
-            return Action(verb, (host, port), n)
-        return Action(verb, (), n)  # status
+        tokens = command.fit(args)
+        if tokens is None:
+            problem = Msg.of(command.misuse, verb=verb, usage=command.line)
+            wrong = command.misfit(args)
+            raise self.fail(n, problem, *wrong) if wrong else self.fail(n, problem)
+        checked: list[str] = []
+        for token, word in zip(tokens, args, strict=True):
+            checked.append(token if isinstance(token, str)
+                           else self.CHECKS[token.kind.name](self, n, verb, word, checked))
+        action = Action(verb, tuple(checked), n)
+        waited = self.waited
+        self.account(action)
+        if self.waited > waited and self.waited > MAX_TOTAL_WAIT_S:
+            raise self.fail(n, Msg.of("too_much_waiting", most=MAX_TOTAL_WAIT_S))
+        return action
 
-    def wait(self, n: int, args: list[str]) -> Action:
-        if len(args) == 1:
-            seconds = self.seconds(n, args[0])
-            self.waited += float(seconds)
-            if self.waited > MAX_TOTAL_WAIT_S:
-                raise self.fail(n, Msg.of("too_much_waiting", most=MAX_TOTAL_WAIT_S))
-            return Action("wait", (seconds,), n)
-        if len(args) == 2 and args[0] in ("healthy", "drained"):
-            slots = args[0] == "healthy"
-            return Action("wait", (args[0], self.target(n, args[1], slots=slots)), n)
-        if len(args) == 2:
-            raise self.fail(n, Msg.of("bad_wait"), args[0], ("healthy", "drained"))
-        raise self.fail(n, Msg.of("bad_wait"))
+    def account(self, action: Action) -> None:
+        """What a parsed command changes for the lines after it: names launched, time waited."""
+        if action.verb == "launch":
+            for _ in range(int(action.args[1])):
+                self.names.add(action.args[0])
+        elif action.verb == "wait" and len(action.args) == 1:
+            self.waited += float(action.args[0])
 
 
 def parse_script(text: str, scenario: Scenario, *, allow_empty: bool = True) -> Script:
@@ -236,10 +235,6 @@ def parse_line(text: str, scenario: Scenario, history: tuple[Action, ...] = ()) 
     parser = _Parser(scenario)
     for action in history:
         parser.commands += 1
-        if action.verb == "launch":
-            for _ in range(int(action.args[1])):
-                parser.names.add(action.args[0])
-        elif action.verb == "wait" and len(action.args) == 1:
-            parser.waited += float(action.args[0])
+        parser.account(action)
     words = text.split("#", 1)[0].lower().split()
     return parser.line(len(history) + 1, words) if words else None

@@ -1,4 +1,4 @@
-"""Practice mode's keys, and the practice language's commands."""
+"""Practice mode's keys, and the practice language's commands (from the grammar table)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.practice_words import pt
 from app.ui.dialogs.any_key import AnyKeyModal
 from app.ui.widgets.canvas import fit
 from app.words import tr
-from models.practice import USAGE
+from models.grammar import usage_lines
 
 TYPING_KEYS = (("Enter", "help.enter"), ("Tab", "help.tab"), ("↑ ↓", "help.history"),
                ("Esc", "help.escape_typing"))
@@ -52,8 +52,8 @@ class PracticeHelpScreen(AnyKeyModal):
         lang = self.lang
         language = Text()
         language.append(pt("help.language", lang) + "\n", style="bold underline")
-        for verb, usage in USAGE.items():
-            language.append(f"{verb} {usage}".rstrip() + "\n")
+        for line in usage_lines():
+            language.append(line + "\n")
         with Vertical() as box:
             box.border_title = pt("help.title", lang)
             yield Static(self._table("help.typing", TYPING_KEYS))

@@ -33,19 +33,13 @@ from app.ui.widgets.stage import ClusterView, format_clock, timeline_of
 from models.actions import Action, ActionResult
 from models.exercises import Exercise
 from models.grading import Grade
+from models.grammar import offered
 from models.practice import ParseError
 from models.practice_session import PracticeSession, Stop
-from models.scenarios import BLUEGREEN, IN_SERVER
+from models.scenarios import BLUEGREEN
 
 FPS = 30
 LOG_LINES = 500
-# The commands each kind of start state makes sense with, in the order a learner needs them.
-KIND_COMMANDS = {
-    BLUEGREEN: ("launch", "register", "wait", "health", "deregister", "terminate", "deploy",
-                "status"),
-    IN_SERVER: ("start", "wait", "health", "switch", "stop", "status"),
-}
-FLEET_COMMANDS = ("deregister", "wait", "deploy", "register", "health", "terminate", "status")
 
 # (keys, action, word key[, show]); the letter keys work when the input is not focused.
 PRACTICE_KEYS = (
@@ -76,7 +70,7 @@ def vocabulary_of(session: PracticeSession) -> Vocabulary:
     slots = tuple(n.name for n in frame.nodes if n.kind == "slot")
     proxies = tuple(dict.fromkeys(s.split(":")[0] for s in slots))
     ports = tuple(dict.fromkeys(s.split(":")[1] for s in slots))
-    return Vocabulary(commands=KIND_COMMANDS.get(scenario.kind, FLEET_COMMANDS),
+    return Vocabulary(commands=offered(scenario.kind),
                       groups=scenario.groups if scenario.kind == BLUEGREEN else (),
                       hosts=hosts, slots=slots, proxies=proxies, ports=ports,
                       versions=scenario.versions, max_count=max(1, scenario.servers))

@@ -1,9 +1,9 @@
 """The practice language as buttons, for people who would rather not type.
 
 Pick a command, then each word it needs (a target, a group, a version, ...) from buttons that
-list only what fits now; the command is spelled out as it grows (the console shows it too)
-and runs once it is complete. Under it, the attempt's controls: hint, undo, reset, done,
-solution, and, once graded, stepping the replay.
+list only what fits now (the grammar table says what comes next: `next_words`); the command is
+spelled out as it grows (the console shows it too) and runs once it is complete. Under it, the
+attempt's controls: hint, undo, reset, done, solution, and, once graded, stepping the replay.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from app.ui.widgets.console import WAIT_SECONDS, Vocabulary, next_arg
+from app.ui.widgets.console import Choice, Vocabulary, next_words
 
 BUILD, GRADED, DEMO = "build", "graded", "demo"
 CONTROLS = {
@@ -95,29 +95,20 @@ class ActionPanel(Vertical):
         self.rebuild()
 
     # --- building ---------------------------------------------------------------------------
-    def _options(self) -> tuple[str, tuple[str, ...]]:
-        vocab = self.vocabulary()
-        if not self.sofar:
-            return "", vocab.commands
-        found = next_arg(self.sofar[0], self.sofar[1:], vocab)
-        if found is None:
-            return "", ()
-        kind, options = found
-        if kind == "what":
-            options = options + WAIT_SECONDS
-        return kind, options
+    def _options(self) -> tuple[str | None, tuple[Choice, ...]]:
+        return next_words(self.sofar, self.vocabulary())
 
-    def label_of(self, word: str, kind: str) -> str:
-        if kind == "what" and word.isdigit():
-            return self.words("arg.seconds", self.lang, n=word)
+    def label_of(self, word: str, kind) -> str:
+        if kind is not None and kind.label:
+            return self.words(kind.label, self.lang, n=word)
         return word
 
     def rebuild(self) -> None:
         if not self.is_mounted:
             return
         lang = self.lang
-        kind, options = self._options() if self.mode == BUILD else ("", ())
-        drawn = (self.mode, lang, tuple(self.sofar), kind, options)
+        prompt_key, options = self._options() if self.mode == BUILD else (None, ())
+        drawn = (self.mode, lang, tuple(self.sofar), prompt_key, options)
         if drawn == self._drawn:
             return
         self._drawn = drawn
@@ -125,15 +116,15 @@ class ActionPanel(Vertical):
         grid = self.query_one("#builder-choices", Grid)
         grid.remove_children()
         if self.mode == BUILD:
-            self.choices = options
+            self.choices = tuple(word for word, _ in options)
             if self.sofar:
-                what = self.words(f"arg.{kind}", lang)
+                what = self.words(prompt_key, lang) if prompt_key else ""
                 prompt.update(self.words("builder.next", lang, sofar=" ".join(self.sofar),
                                          what=what))
             else:
                 prompt.update(self.words("builder.pick", lang))
             buttons = [Button(self.label_of(word, kind), name=word, classes="choice",
-                              compact=True) for word in options]
+                              compact=True) for word, kind in options]
             if self.sofar:
                 buttons.append(Button(self.words("btn.cancel", lang), name="", classes="cancel",
                                       compact=True, variant="warning"))

@@ -1,8 +1,9 @@
 """The practice console: one input line for the practice language, history, Tab completion,
 and a line under it for the problem with what was typed (or the Tab candidates).
 
-What words fit where comes from `next_arg`, which the button panel uses too, so both offer
-the same commands, targets, groups and versions: the ones the live simulation has now.
+What words fit where comes from the grammar table (models/grammar.py) through `next_words`,
+which the button panel uses too, so both offer the same commands, targets, groups and versions:
+the ones the live simulation has now.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from models.actions import COMMANDS
+from models import grammar
 
-WAIT_WHATS = ("healthy", "drained")
-WAIT_SECONDS = ("10", "30", "60", "120", "300")
+WAIT_SECONDS = ("10", "30", "60", "120", "300")  # the waits the buttons offer
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words the console and the buttons offer, read from the live simulation."""
+    """The words the console and the buttons offer, read from the live simulation; a kind of
+    argument names the lists here whose words fit it (`Kind.words`)."""
 
     commands: tuple[str, ...]  # the commands that make sense for this exercise, in order
     groups: tuple[str, ...]
@@ -36,36 +37,35 @@ class Vocabulary:
     ports: tuple[str, ...]
     versions: tuple[str, ...]
     max_count: int  # the largest count the buttons offer for launch
+    seconds: tuple[str, ...] = WAIT_SECONDS
 
     @property
-    def targets(self) -> tuple[str, ...]:
-        return self.groups + self.hosts
+    def counts(self) -> tuple[str, ...]:
+        return tuple(str(n) for n in range(1, self.max_count + 1))
+
+    def of(self, kind: grammar.Kind) -> tuple[str, ...]:
+        return tuple(word for source in kind.words for word in getattr(self, source))
 
 
-def next_arg(verb: str, args: list[str], vocab: Vocabulary) -> tuple[str, tuple[str, ...]] | None:
-    """What the next word of `verb args...` is (its kind and the words that fit), or None when
-    the command is complete."""
-    if verb == "wait":
-        if not args:
-            return "what", WAIT_WHATS
-        if len(args) == 1 and args[0] in WAIT_WHATS:
-            extra = vocab.slots if args[0] == "healthy" else ()
-            return "target", vocab.targets + extra
-        return None
-    kinds = COMMANDS.get(verb)
-    if kinds is None or len(args) >= len(kinds):
-        return None
-    kind = kinds[len(args)]
-    options = {
-        "group": vocab.groups,
-        "count": tuple(str(n) for n in range(1, vocab.max_count + 1)),
-        "version": vocab.versions,
-        "target": vocab.targets + (vocab.slots if verb == "health" else ()),
-        "slot": vocab.slots,
-        "host": vocab.proxies,
-        "port": vocab.ports,
-    }[kind]
-    return kind, options
+Choice = tuple[str, "grammar.Kind | None"]  # a word and the kind it is (None: a command, keyword)
+
+
+def next_words(sofar: list[str], vocab: Vocabulary, *,
+               tab: bool = False) -> tuple[str | None, tuple[Choice, ...]]:
+    """What may follow `sofar` (a command and its words so far): the catalogue key asking for it
+    and the words that fit, keywords first; none when the command is complete. `tab`: leave out
+    the kinds Tab does not offer (numbers for the learner to decide)."""
+    if not sofar:
+        return None, tuple((c, None) for c in vocab.commands)
+    found = grammar.expect(sofar[0], sofar[1:])
+    if found is None:
+        return None, ()
+    choices: dict[str, grammar.Kind | None] = dict.fromkeys(found.keywords)
+    for kind in found.kinds:
+        if kind.tab or not tab:
+            for word in vocab.of(kind):
+                choices.setdefault(word, kind)
+    return found.prompt, tuple(choices.items())
 
 
 def complete(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
@@ -74,13 +74,7 @@ def complete(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     ends_with_space = text.endswith(" ")
     words = text.lower().split()
     partial = "" if ends_with_space or not words else words.pop()
-    if not words:
-        options: Iterable[str] = vocab.commands
-    else:
-        found = next_arg(words[0], words[1:], vocab)
-        options = found[1] if found else ()
-        if found and found[0] == "count":
-            options = ()  # a count is for the learner to decide
+    options: Iterable[str] = (word for word, _ in next_words(words, vocab, tab=True)[1])
     matches = tuple(o for o in options if o.startswith(partial))
     if not matches:
         return text, ()
