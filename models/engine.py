@@ -25,7 +25,7 @@ from .cluster import (
     Slot,
 )
 from .frames import Frame, NodeView
-from .loadbalancer import DRAINING, HEALTHY, UNUSED, LoadBalancer, probe
+from .loadbalancer import DRAINING, HEALTHY, INITIAL, UNUSED, LoadBalancer, probe
 from .messages import Msg
 from .metrics import Event, Metrics
 from .params import SimParams
@@ -36,7 +36,12 @@ DEPLOY_HOOKS = (("ApplicationStop", "app_stop_s"), ("DownloadBundle", "download_
                 ("BeforeInstall", None), ("Install", "install_s"), ("AfterInstall", None),
                 ("ApplicationStart", None), ("ValidateService", None))
 POLL_S = 1.0  # how often `wait healthy` / `wait drained` look
-SETTLE_S = 5.0  # after the last action, in-flight requests finish before the summary
+SETTLE_S = 5.0  # after the run, traffic stops and in-flight requests finish before the summary
+# A run is judged by what users see: steady traffic before the first command (the clock starts at
+# -LEAD_IN_S), and after the last command until nothing is pending, plus a margin.
+LEAD_IN_S = 30.0
+OBSERVE_MARGIN_S = 30.0
+OBSERVE_MAX_S = 3600.0  # more than any drain (300 s default) or health change can take
 SPIKE_AFTER_S, SPIKE_FOR_S = 60.0, 60.0
 
 
@@ -61,7 +66,7 @@ class Simulation:
         self.scenario = scenario or Scenario()
         self.params = params or SimParams()
         self.seed = seed
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=-LEAD_IN_S)
         self.rng = random.Random(seed)
         self._jitter_rng = random.Random(seed * 7919 + 17)
         self.metrics = Metrics(self.params.bucket_s)
@@ -76,8 +81,10 @@ class Simulation:
         self._line: int | None = None
         self._rate = self.params.rps
         self._traffic_on = True
+        self.deployment_end: float | None = None  # when the last command ended (set by finish)
         self._build_start_state()
         self.env.process(self._arrivals())
+        self.env.run(until=0.0)  # the lead-in: the fleet serves steadily before any command
 
     # --- start state ---------------------------------------------------------------------
     def _build_start_state(self) -> None:
@@ -254,10 +261,35 @@ class Simulation:
         return self.run_current()
 
     def finish(self) -> None:
-        """End the deployment window; traffic stops and in-flight requests settle."""
+        """End the run: after the last command, keep traffic flowing until nothing is pending
+        (no drain, no `initial` target, no app still booting) plus a margin; then close the
+        window, stop traffic and let in-flight requests settle."""
+        if self.busy:
+            self.run_current()
+        self.metrics.open_window(self.env.now)  # a run with no command is observed all the same
+        self.deployment_end = self.env.now
+        cap = self.env.now + OBSERVE_MAX_S
+        while self.pending() and self.env.now < cap:
+            self.env.run(until=self.env.now + POLL_S)
+        self.env.run(until=self.env.now + OBSERVE_MARGIN_S)
         self.metrics.close_window(self.env.now)
         self._traffic_on = False
         self.env.run(until=self.env.now + SETTLE_S)
+
+    def pending(self) -> bool:
+        """Whether something the last commands started is still under way."""
+        if self.busy:
+            return True
+        if any(t.state in (DRAINING, INITIAL) for t in self.lb.targets.values()):
+            return True
+        for inst in self.instances.values():
+            if inst.state == LAUNCHING:
+                return True
+            procs = ([s.process for s in inst.slots.values()] if inst.slots is not None
+                     else [inst.process])
+            if any(p is not None and p.alive and p.state == STARTING for p in procs):
+                return True
+        return False
 
     def _execute(self, action: Action) -> Generator:
         started = self.env.now
@@ -594,6 +626,7 @@ class Simulation:
             "max_instances": m.max_instances,
             "downtime_s": round(m.downtime_s, 3),
             "duration_s": round((m.window_end or 0.0) - (m.window_start or 0.0), 3),
+            "deployment_s": round((self.deployment_end or 0.0) - (m.window_start or 0.0), 3),
             "instance_seconds": round(m.instance_seconds, 3),
             "final_versions": self.final_versions(),
         }

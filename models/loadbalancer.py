@@ -151,7 +151,10 @@ class LoadBalancer:
         if passed:
             target.fails = 0
             target.passes += 1
-            if target.state != HEALTHY and target.passes >= hc.healthy_threshold:
+            # A new target needs one passing check; one that had become unhealthy needs the
+            # healthy threshold in a row (AWS ALB).
+            if target.state == INITIAL or (target.state == UNHEALTHY
+                                           and target.passes >= hc.healthy_threshold):
                 target.state = HEALTHY
         else:
             target.passes = 0

@@ -22,20 +22,24 @@ class Event(NamedTuple):
 class Bucket:
     """Traffic and capacity over one slice of simulated time."""
 
-    __slots__ = ("t0", "requests", "ok", "failed", "serving_min", "serving", "instances_max",
-                 "by_version")
+    __slots__ = ("t0", "requests", "ok", "failed", "serving_min", "serving_max", "serving",
+                 "instances_max", "by_version", "failed_by")
 
     def __init__(self, t0: float, serving: int, instances: int):
         self.t0 = t0
         self.requests = self.ok = self.failed = 0
-        self.serving_min = self.serving = serving
+        self.serving_min = self.serving_max = self.serving = serving
         self.instances_max = instances
-        self.by_version: dict[str, int] = {}
+        self.by_version: dict[str, int] = {}  # requests answered, by version
+        self.failed_by: dict[str, int] = {}  # failed requests, by reason
 
     def as_dict(self) -> dict:
         return {"t": round(self.t0, 3), "requests": self.requests, "ok": self.ok,
-                "failed": self.failed, "serving": self.serving_min, "instances": self.instances_max,
-                "by_version": dict(sorted(self.by_version.items()))}
+                "failed": self.failed, "serving": self.serving_min,
+                "serving_min": self.serving_min, "serving_max": self.serving_max,
+                "instances": self.instances_max,
+                "by_version": dict(sorted(self.by_version.items())),
+                "failed_by": dict(sorted(self.failed_by.items()))}
 
 
 class Failure:
@@ -99,7 +103,9 @@ class Metrics:
         if count <= 0:
             return
         self.failed += count
-        self.bucket(now).failed += count
+        b = self.bucket(now)
+        b.failed += count
+        b.failed_by[cause] = b.failed_by.get(cause, 0) + count
         f = self.failures.get((cause, line))
         if f is None:
             f = self.failures[(cause, line)] = Failure(cause, line, now)
@@ -112,12 +118,13 @@ class Metrics:
         self._accumulate(now)
         if serving != self.serving and self.in_window:
             self.serving_log.append((now, serving, line))
+        b = self.bucket(now)  # a bucket opened now starts from the capacity before this change
         self.serving, self.working, self.instances = serving, working, instances
-        b = self.bucket(now)
         b.serving = serving
         # Before the deployment starts the start state is being built target by target: that
         # is no dip in capacity, so the bucket's fewest is what it has built so far.
         b.serving_min = min(b.serving_min, serving) if self.in_window else serving
+        b.serving_max = max(b.serving_max, serving) if self.in_window else serving
         b.instances_max = max(b.instances_max, instances)
         if self.in_window:
             self.min_serving = (serving if self.min_serving is None

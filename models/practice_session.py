@@ -193,8 +193,12 @@ class PracticeSession:
         return stop.done < len(results) and (stop.running or stop.t > results[stop.done].started)
 
     def end_stop(self) -> Stop:
+        """The last replay position: the end of the observation window once graded."""
         results = self.results
-        return Stop(len(results), results[-1].ended if results else 0.0)
+        end = results[-1].ended if results else 0.0
+        if self.grade is not None and self.sim.metrics.window_end is not None:
+            end = max(end, self.sim.metrics.window_end)
+        return Stop(len(results), end)
 
     def replay(self, stop: Stop) -> Simulation:
         """A new simulation from the seed, at `stop` of this attempt's commands."""
@@ -205,6 +209,8 @@ class PracticeSession:
         if stop.done < len(actions) and (stop.running or stop.t > sim.now):
             sim.begin(actions[stop.done])
             sim.step_until(stop.t)
+        elif stop.t > sim.now:  # after the last command: the observation window
+            sim.advance(stop.t - sim.now)
         return sim
 
     def running_line(self, stop: Stop) -> int | None:

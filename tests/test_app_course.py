@@ -276,7 +276,7 @@ async def test_pause_freezes_the_clock_and_speed_keys_change_it():
     app = DeployLabApp(lang="en", lesson="5.1.2", course=COURSE)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        await pilot.press("right", "right", "right")  # the long health-check step
+        await pilot.press("right", "right")  # the long deploy step (two hosts, one by one)
         screen._stop_clock()
         assert screen.player.animating
         await pilot.press("p")  # autoplay on

@@ -41,7 +41,7 @@ def test_rows_are_the_numbers_simulate_reports():
         assert row.downtime_s == summary["downtime_s"]
         assert row.min_serving == summary["min_serving"]
         assert row.max_instances == summary["max_instances"]
-        assert row.duration_s == summary["duration_s"]
+        assert row.duration_s == summary["deployment_s"]
 
 
 def test_fleet_size_changes_the_measurements():

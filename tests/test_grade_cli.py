@@ -197,7 +197,8 @@ def test_check_reports_a_reference_solution_that_fails(course, capsys):
     path.write_text(text.replace("wait healthy web-1:8082\n# Point", "# Point"), encoding="utf-8")
     code, errors = _check(course, capsys)
     assert code == 1 and len(errors) == 1
-    assert "the reference solution of 'bluegreen-in-server' fails 'order'" in errors[0]
+    # Switching before the check sends users to a booting app: after the switch they fail.
+    assert "the reference solution of 'bluegreen-in-server' fails 'zero-downtime'" in errors[0]
 
 
 def test_check_wants_every_exercise_in_both_languages(course, capsys):
