@@ -27,7 +27,6 @@ from models.course import (
     StepSpec,
     StepText,
 )
-from models.messages import Msg
 from models.params import FAULTS, HealthCheck, SimParams
 from models.pipeline import APPROVE, DELIVERY, DEPLOYMENT, NO_ANSWER, REJECT, PipelineSpec
 from models.pipeline import STAGES as PIPELINE_STAGES
@@ -37,6 +36,7 @@ from models.strategies import STRATEGIES
 
 from . import COURSE_DIR, LOCALES
 from .files import CourseFileError, Fields, line_of, read_toml
+from .words import render
 
 PANE_KEYS = {"scenario", "servers", "rps", "seed", "fault", "strategy", "batch", "version",
              "new_version", "health_interval_s", "healthy_threshold", "deregistration_delay_s"}
@@ -160,12 +160,10 @@ class _PaneHistory:
             try:
                 action = parse_line(text, scenario, tuple(self.actions[pane_name]))
             except ParseError as err:
-                problem = err.problem
-                if err.suggestion:
-                    problem = Msg.of("did_you_mean", problem=problem, word=err.suggestion)
                 line = _step_line(path, step_id, text) if text.strip() else None
                 raise CourseFileError(path, f"step '{step_id}', run.{pane_name} command "
-                                      f"'{text.strip()}': {problem.render('en')}", line) from None
+                                      f"'{text.strip()}': {render(err.detail, 'en')}",
+                                      line) from None
             if action is None:
                 raise CourseFileError(path, f"step '{step_id}': run.{pane_name} has an empty "
                                       "command", _step_line(path, step_id, f"run.{pane_name}"))

@@ -33,6 +33,7 @@ from models.scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
 
 from . import COURSE_DIR, LOCALES
 from .files import CourseFileError, Fields, line_of, read_toml
+from .words import render
 
 EXERCISE_KEYS = {"id", "base", "order", "start", "criteria", "solution", "bad"}
 START_KEYS = {"scenario", "servers", "version", "new_version", "rps", "seed", "fault"}
@@ -215,7 +216,7 @@ def _script(text: str, scenario: Scenario, origin: ScriptOrigin, what: str) -> s
     try:
         parse_script(script, scenario, allow_empty=False)
     except ParseError as err:
-        raise CourseFileError(origin.path, f"{what}: {err.message}",
+        raise CourseFileError(origin.path, f"{what}: {render(err.message, 'en')}",
                               origin.line(err.line)) from None
     return script
 

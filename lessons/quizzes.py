@@ -12,10 +12,10 @@ Structure, one `[[questions]]` table each, by kind:
     practical  id, exercise = an exercise id
 Words, per language: `title`, then `[questions.<id>]` with `prompt`, `explanation` (required for
 predict and practical), and `[questions.<id>.options.<option or step id>]` with `label` and
-`why`. A count prediction has no options, only `value_label` ("{value}대"); a failed/downtime_s
+`why`. A count prediction has no options, only `value_label` ("{value} hosts"); a failed/downtime_s
 prediction has options `yes` and `no`; an outcome prediction has succeeded, rolled_back, failed.
 Prediction texts may use {servers} {batch} {rps} {value} and the run summary's figures.
-`<lang>/quizzes/labels.toml` holds the review's own words.
+The review's own words ("skipped", "passed") are in the catalogue (`<lang>/words.toml`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from models.quiz import (
     QuestionText,
     Quiz,
     QuizText,
-    ReviewLabels,
     placeholders_in,
 )
 from models.report import RunSpec
@@ -52,7 +51,6 @@ from models.strategies import STRATEGIES
 from . import COURSE_DIR, LOCALES
 from .files import CourseFileError, Fields, line_of, read_toml
 
-LABELS_FILE = "labels.toml"
 KEYS = {CHOICE: {"id", "kind", "options", "correct"},
         ORDER: {"id", "kind", "steps"},
         PREDICT: {"id", "kind", "run", "read", "choices"},
@@ -252,18 +250,7 @@ def _question_text(f: _Table, question: Question) -> QuestionText:
     return QuestionText(prompt, explanation, options, value_label)
 
 
-def load_labels(path: Path) -> ReviewLabels:
-    f = _Table(path, read_toml(path), "", None)
-    f.unknown({"skipped", "passed", "not_passed", "with_score"})
-    with_score = f.text("with_score")
-    try:
-        with_score.format(result="", percent=0)
-    except (KeyError, IndexError, ValueError):
-        raise f.fail("'with_score' may only use {result} and {percent}", "with_score") from None
-    return ReviewLabels(f.text("skipped"), f.text("passed"), f.text("not_passed"), with_score)
-
-
-def load_quiz_text(path: Path, questions: tuple[Question, ...], labels: ReviewLabels) -> QuizText:
+def load_quiz_text(path: Path, questions: tuple[Question, ...]) -> QuizText:
     """One quiz's words in one language, checked against its questions."""
     f = _Table(path, read_toml(path), "", None)
     f.unknown({"title", "questions"})
@@ -284,7 +271,7 @@ def load_quiz_text(path: Path, questions: tuple[Question, ...], labels: ReviewLa
     if extra:
         raise CourseFileError(path, f"has text for question '{extra[0]}', which the quiz lacks",
                               line_of(path, extra[0]))
-    return QuizText(title, texts, labels)
+    return QuizText(title, texts)
 
 
 def _named_from(root: Path, err: CourseFileError) -> CourseFileError:
@@ -317,12 +304,10 @@ def _load_quizzes(root: Path) -> dict[str, Quiz]:
     texts: dict[str, dict[str, QuizText]] = {quiz_id: {} for quiz_id in questions}
     for lang in LOCALES:
         lang_dir = root / lang / "quizzes"
-        labels = load_labels(lang_dir / LABELS_FILE)
         for quiz_id, quiz_questions in questions.items():
-            texts[quiz_id][lang] = load_quiz_text(lang_dir / f"{quiz_id}.toml", quiz_questions,
-                                                  labels)
+            texts[quiz_id][lang] = load_quiz_text(lang_dir / f"{quiz_id}.toml", quiz_questions)
         for path in sorted(lang_dir.glob("*.toml")):
-            if path.name != LABELS_FILE and path.stem not in questions:
+            if path.stem not in questions:
                 raise CourseFileError(path, f"there is no quizzes/{path.name} for these words")
     ordered = sorted(questions, key=SECTION_IDS.index)
     return {quiz_id: Quiz(quiz_id, questions[quiz_id], texts[quiz_id]) for quiz_id in ordered}

@@ -28,18 +28,20 @@ class Kind:
     tab: bool = True  # False: Tab offers none (a number for the learner to decide), buttons do
 
 
-GROUP = Kind("group", "group", ("groups",), "arg.group")
-COUNT = Kind("count", "count", ("counts",), "arg.count", tab=False)
-VERSION = Kind("version", "version", ("versions",), "arg.version")
-TARGET = Kind("target", "target|group", ("groups", "hosts"), "arg.target")
+GROUP = Kind("group", "group", ("groups",), "practice.arg.group")
+COUNT = Kind("count", "count", ("counts",), "practice.arg.count", tab=False)
+VERSION = Kind("version", "version", ("versions",), "practice.arg.version")
+TARGET = Kind("target", "target|group", ("groups", "hosts"), "practice.arg.target")
 # deploy reinstalls the app: an in-server host runs its app in slots, so it refuses the host.
-APP_TARGET = Kind("app-target", "target|group", ("groups", "hosts"), "arg.target")
+APP_TARGET = Kind("app-target", "target|group", ("groups", "hosts"), "practice.arg.target")
 # Health checks also probe an in-server slot directly.
-PROBE_TARGET = Kind("probe-target", "target|group", ("groups", "hosts", "slots"), "arg.target")
-SLOT = Kind("slot", "host:port", ("slots",), "arg.slot")
-PROXY = Kind("proxy", "host", ("proxies",), "arg.host")  # a host whose nginx picks a slot
-PORT = Kind("port", "port", ("ports",), "arg.port")  # a slot's port on the host named before it
-SECONDS = Kind("seconds", "seconds", ("seconds",), label="arg.seconds", tab=False)
+PROBE_TARGET = Kind("probe-target", "target|group", ("groups", "hosts", "slots"),
+                    "practice.arg.target")
+SLOT = Kind("slot", "host:port", ("slots",), "practice.arg.slot")
+PROXY = Kind("proxy", "host", ("proxies",), "practice.arg.host")  # a host whose nginx picks a slot
+# A slot's port on the host named before it.
+PORT = Kind("port", "port", ("ports",), "practice.arg.port")
+SECONDS = Kind("seconds", "seconds", ("seconds",), label="practice.arg.seconds", tab=False)
 KINDS = (GROUP, COUNT, VERSION, TARGET, APP_TARGET, PROBE_TARGET, SLOT, PROXY, PORT, SECONDS)
 
 
@@ -215,7 +217,8 @@ GRAMMAR = Grammar((
     row("health", [PROBE_TARGET], offer={BLUEGREEN: 4, IN_SERVER: 3, FLEET: 5}),
     row("wait", [SECONDS], ["healthy", Arg(PROBE_TARGET, "target")],
         ["drained", Arg(TARGET, "target")],
-        offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2}, misuse="bad_wait", choose="arg.what"),
+        offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2}, misuse="bad_wait",
+        choose="practice.arg.what"),
     row("status", [], offer={BLUEGREEN: 8, IN_SERVER: 6, FLEET: 7}),
 ))
 

@@ -32,17 +32,22 @@ class ParseError(Exception):
         self.line = line
         self.problem = problem
         self.suggestion = suggestion
-        super().__init__(self.render("en"))
-
-    def render(self, lang: str = "en") -> str:
-        problem = self.problem
-        if self.suggestion:
-            problem = Msg.of("did_you_mean", problem=problem, word=self.suggestion)
-        return Msg.of("at_line", line=self.line, problem=problem).render(lang)
+        super().__init__(line, problem, suggestion)
 
     @property
-    def message(self) -> str:
-        return self.render("en")
+    def detail(self) -> Msg:
+        """The problem, with the word the learner probably meant."""
+        if self.suggestion:
+            return Msg.of("did_you_mean", problem=self.problem, word=self.suggestion)
+        return self.problem
+
+    @property
+    def message(self) -> Msg:
+        """The problem and its line, as the learner reads it ("line 2: ...")."""
+        return Msg.of("at_line", line=self.line, problem=self.detail)
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.detail.key}"
 
 
 @dataclass(frozen=True)

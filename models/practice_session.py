@@ -115,10 +115,10 @@ class PracticeSession:
             self.goal_missed = True
         return reached and self.goal_missed
 
-    def grade_now(self, lang: str) -> Grade:
+    def grade_now(self) -> Grade:
         """Grade this very run (a running command is finished first); the run ends here."""
         self.pending.clear()
-        self.grade = grade_run(self.exercise, self.sim, lang)
+        self.grade = grade_run(self.exercise, self.sim)
         return self.grade
 
     # --- going back ------------------------------------------------------------------------

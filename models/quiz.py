@@ -24,6 +24,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .messages import Msg
 from .report import RunSpec, simulate
 
 CHOICE, ORDER, PREDICT, PRACTICAL = "choice", "order", "predict", "practical"
@@ -46,6 +47,10 @@ SUMMARY_PLACEHOLDERS = ("value", "requests", "succeeded", "failed", "min_serving
                         "max_instances", "downtime_s", "duration_s", "instance_seconds")
 PLACEHOLDERS = RUN_PLACEHOLDERS + SUMMARY_PLACEHOLDERS
 MIN_PREDICT_CHOICES, MAX_PREDICT_CHOICES = 2, 6
+# A review's own words (in the catalogue's `quiz` table), for answers that are no option.
+REVIEW_SKIPPED = Msg("review.skipped", (), "quiz")
+REVIEW_PASSED = Msg("review.passed", (), "quiz")
+REVIEW_NOT_PASSED = Msg("review.not_passed", (), "quiz")
 
 
 class QuizAnswerError(ValueError):
@@ -86,17 +91,7 @@ class QuestionText:
     prompt: str
     explanation: str = ""
     options: Mapping[str, OptionText] = field(default_factory=dict)
-    value_label: str = "{value}"  # predict, count form: how one number reads ("{value}대")
-
-
-@dataclass(frozen=True)
-class ReviewLabels:
-    """The few words a review needs that belong to no question."""
-
-    skipped: str
-    passed: str
-    not_passed: str
-    with_score: str  # "{result} ({percent}%)"
+    value_label: str = "{value}"  # predict, count form: how one number reads ("{value} servers")
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,6 @@ class QuizText:
 
     title: str
     questions: Mapping[str, QuestionText]
-    labels: ReviewLabels
 
 
 @dataclass(frozen=True)
@@ -296,8 +290,9 @@ class ReviewItem:
     question_id: str
     kind: str
     prompt: str
-    your_answer: tuple[str, ...]
-    right_answer: tuple[str, ...]
+    # Options' words, or a `Msg` (in the catalogue's `quiz` table) for "skipped", "passed", ...
+    your_answer: tuple[str | Msg, ...]
+    right_answer: tuple[str | Msg, ...]
     explanation: str
     notes: tuple[OptionNote, ...]
     correct: bool
@@ -424,30 +419,30 @@ class QuizRun:
         """One question's review: also what to show right after it is answered."""
         shown = self.shown(position)
         answer = self._answers.get(position)
-        labels = self.quiz.texts[lang].labels
         names = shown.labels(lang)
         skipped = answer is None or answer.skipped
         notes: tuple[OptionNote, ...] = ()
         if shown.kind == PRACTICAL:
-            right = (labels.passed,)
+            right = (REVIEW_PASSED,)
             if skipped:
-                yours = (labels.skipped,)
+                yours = (REVIEW_SKIPPED,)
             else:
-                result = labels.passed if answer.passed else labels.not_passed
+                result = REVIEW_PASSED if answer.passed else REVIEW_NOT_PASSED
                 if answer.score is not None:
-                    result = labels.with_score.format(result=result,
-                                                      percent=round(100 * answer.score))
+                    result = Msg("review.with_score", (("result", result),
+                                                       ("percent", round(100 * answer.score))),
+                                 "quiz")
                 yours = (result,)
         elif shown.kind == ORDER:
             right = tuple(names[i] for i in shown.right)
-            yours = (labels.skipped,) if skipped else tuple(names[i] for i in answer.given)
+            yours = (REVIEW_SKIPPED,) if skipped else tuple(names[i] for i in answer.given)
             placed = {} if skipped else {index: at for at, index in enumerate(answer.given)}
             notes = tuple(OptionNote(names[index], shown.why(lang, index),
                                      placed.get(index) == at, False)
                           for at, index in enumerate(shown.right))
         else:
             right = (names[shown.right[0]],)
-            yours = (labels.skipped,) if skipped else (names[answer.given[0]],)
+            yours = (REVIEW_SKIPPED,) if skipped else (names[answer.given[0]],)
             chosen = () if skipped else answer.given
             notes = tuple(OptionNote(name, shown.why(lang, i), i in shown.right, i in chosen)
                           for i, name in enumerate(names))

@@ -19,7 +19,7 @@ from app.ui.widgets.chrome import StepBar, TooSmall
 from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, receiving, state_key
-from app.words import tr
+from app.words import word
 from lessons.course import load_course
 from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer
 
@@ -57,7 +57,7 @@ def check_step_on_screen(app, section, lang: str, k: int) -> None:
     step = section.steps[k]
     text = COURSE.text(lang, section.id).steps[step.id]
     bar = step_bar_text(app)
-    assert tr("step.counter", lang, k=k + 1, n=len(section.steps)) in bar
+    assert word("step.counter", lang, k=k + 1, n=len(section.steps)) in bar
     assert text.title in narration_source(app)
     assert text.body.strip()[:20] in narration_source(app)
     expected = StagePlayer(section)
@@ -70,15 +70,15 @@ def check_step_on_screen(app, section, lang: str, k: int) -> None:
             shown = lines_text(view)
             frame = expected.frames()[pane.name]
             assert view.frame == frame
-            assert tr("m.serving", lang, n=frame.serving, total=frame.instances) in shown
-            assert tr("m.failed", lang, n=f"{frame.failed:,}") in shown
+            assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+            assert word("m.failed", lang, n=f"{frame.failed:,}") in shown
             for node in frame.nodes[:3]:  # the smallest panes show at least three rows
                 if node.kind == "host":
                     assert node.name in shown
-                    assert tr(state_key(node), lang) in shown
+                    assert word(state_key(node), lang) in shown
     elif section.stage == PIPELINE:
         shown = lines_text(screen.query_one(PipelineView))
-        assert tr("pipe.source", lang) in shown and tr("pipe.monitor", lang) in shown
+        assert word("pipe.source", lang) in shown and word("pipe.monitor", lang) in shown
     elif section.stage == TABLE:
         view = screen.query_one(ComparisonView)
         assert view.rows is not None and len(view.rows) == len(section.strategies)
@@ -123,7 +123,7 @@ async def test_in_place_step_three_has_two_targets_out_of_service():
         assert out == ["web-1", "web-2"]
         assert frame.serving == 2
         shown = lines_text(screen.query_one("#pane-main", ClusterView))
-        assert shown.count(tr("st.unused", "en")) == 2
+        assert shown.count(word("st.unused", "en")) == 2
         assert "serving 2/4" in shown
         assert section.steps[2].focus == ("web-1", "web-2")
         # Focused nodes carry a text mark, not only a colour.
@@ -145,7 +145,7 @@ async def test_language_switch_keeps_the_step_and_rewords_the_screen(lang):
         check_step_on_screen(app, section, other, 3)
         assert app.screen.player.frames() == frames_before
         shown = lines_text(app.screen.query_one("#pane-main", ClusterView))
-        assert tr("m.serving", other, n=4, total=4) in shown
+        assert word("m.serving", other, n=4, total=4) in shown
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)
@@ -203,7 +203,7 @@ async def test_finishing_a_section_shows_its_mark_on_the_map():
         await pilot.pause()
         options = app.screen.query_one(OptionList)
         index = SECTION_IDS.index("5.1.2")
-        assert tr("map.done", "ko") in str(options.get_option_at_index(index).prompt)
+        assert word("map.done", "ko") in str(options.get_option_at_index(index).prompt)
 
 
 @pytest.mark.parametrize("size", [(59, 30), (100, 19), (40, 12)])
@@ -286,7 +286,7 @@ async def test_pause_freezes_the_clock_and_speed_keys_change_it():
         t = screen.player.frames()["main"].t
         screen.advance(0.5)
         assert screen.player.frames()["main"].t == t
-        assert tr("clock.paused", "en") in step_bar_text(app)
+        assert word("clock.paused", "en") in step_bar_text(app)
         speed = screen.speed
         await pilot.press("plus")
         assert screen.speed == SPEEDS[SPEEDS.index(speed) + 1]
@@ -329,7 +329,7 @@ async def test_help_lists_the_keys_and_any_key_closes_it():
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert tr("help.prev", "ko") in shown and tr("help.legend.versions", "ko") in shown
+        assert word("help.prev", "ko") in shown and word("help.legend.versions", "ko") in shown
         await pilot.press("z")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.k == 0
@@ -357,12 +357,12 @@ async def test_footer_keys_are_in_the_current_language():
         await pilot.pause()
         bindings = {b.binding.action: b.binding.description
                     for b in app.screen.active_bindings.values()}
-        assert bindings["next_step"] == tr("key.next", "ko")
+        assert bindings["next_step"] == word("key.next", "ko")
         await pilot.press("l")
         await pilot.pause()
         bindings = {b.binding.action: b.binding.description
                     for b in app.screen.active_bindings.values()}
-        assert bindings["next_step"] == tr("key.next", "en")
+        assert bindings["next_step"] == word("key.next", "en")
 
 
 async def test_practice_key_only_where_a_section_has_an_exercise():

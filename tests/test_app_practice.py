@@ -14,7 +14,6 @@ import pytest
 from rich.console import Console
 from textual.widgets import Button, Static
 
-from app.practice_words import word
 from app.ui.app import DeployLabApp
 from app.ui.dialogs.confirm_solution import ConfirmSolutionScreen
 from app.ui.dialogs.exercise_picker import ExercisePickerScreen
@@ -23,6 +22,7 @@ from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.practice import PracticeScreen
 from app.ui.screens.quiz import default_practice_screen
 from app.ui.widgets.stage import ClusterView
+from app.words import render, word
 from lessons.exercises import load_exercises
 from models.grading import criterion_label, grade
 
@@ -93,11 +93,11 @@ async def test_typing_the_reference_solution_passes_and_is_saved(exercise_id):
         # The goal state grades the attempt without the learner asking.
         assert screen.graded and screen.session.grade.passed
         assert screen.session.grade.score == 100
-        assert word("bar.passed", "en", score=100) in plain(
+        assert word("practice.bar.passed", "en", score=100) in plain(
             screen.query_one("#practice-bar", Static).content)
         report = shown(screen, "#practice-grade")
-        assert word("eff.heading", "en") in report
-        assert word("grade.saved", "en") in report
+        assert word("practice.eff.heading", "en") in report
+        assert word("practice.grade.saved", "en") in report
         saved = app.store.practice_attempts(exercise_id)
         assert len(saved) == 1 and saved[0].passed and saved[0].score == 100
         assert commands(saved[0].commands) == commands(exercise.solution)
@@ -116,11 +116,11 @@ async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line(exercise_i
         assert not result.passed and result.line == bad.line
         report = shown(screen, "#practice-grade")
         command = screen.session.grade.command(bad.line)
-        at = word("grade.at", lang, t=f"{expected.t:,.0f}" if expected.t >= 100
+        at = word("practice.grade.at", lang, t=f"{expected.t:,.0f}" if expected.t >= 100
                   else f"{expected.t:,.1f}", line=bad.line, command=command)
         assert at in report
         # In the listing, the command carries ◀ and the names of the rules it broke.
-        label = re.escape(criterion_label(bad.fails, lang))
+        label = re.escape(render(criterion_label(bad.fails), lang))
         assert re.search(rf"{bad.line} {re.escape(command)} ◀ [^◀]*{label}", report), report
         # A failed attempt is still saved, with the criteria the grader gave.
         saved = app.store.practice_attempts(exercise_id)
@@ -152,19 +152,19 @@ async def test_hints_open_one_tier_at_a_time():
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        assert word("hint.none", "en") in shown(screen, "#practice-hint")
+        assert word("practice.hint.none", "en") in shown(screen, "#practice-hint")
         await pilot.press("escape")  # leave the input so letter keys are keys
         for k in range(1, len(hints) + 1):
             await pilot.press("h")
             text = shown(screen, "#practice-hint")
-            assert word("hint.heading", "en", k=k, n=len(hints)) in text
+            assert word("practice.hint.heading", "en", k=k, n=len(hints)) in text
             first_words = " ".join(hints[k - 1].split()[:3]).replace("**", "").replace("`", "")
             assert first_words in text
             if k < len(hints):
                 later = " ".join(hints[k].split()[:4]).replace("**", "").replace("`", "")
                 assert later not in text
         await pilot.press("h")
-        assert word("hint.all", "en") in shown(screen, "#practice-hint")
+        assert word("practice.hint.all", "en") in shown(screen, "#practice-hint")
         # Ctrl+T asks for a hint while typing, too (here: nothing more to show).
         await pilot.press("i", "ctrl+t")
         assert screen.hints_shown == len(hints)
@@ -217,7 +217,8 @@ async def test_replay_steps_through_the_graded_run():
             await pilot.press("left")
         assert screen.replay_stop == stops[0]
         assert stage.frame == exercise.new_simulation().frame()
-        assert word("replay.start", "en") in plain(screen.query_one("#practice-bar").content)
+        bar = plain(screen.query_one("#practice-bar").content)
+        assert word("practice.replay.start", "en") in bar
         seen = [stage.frame.t]
         for _ in stops[1:]:
             await pilot.press("right")
@@ -247,7 +248,7 @@ async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
         assert screen.graded and screen.session.demo and screen.session.grade.passed
         solution = commands(EXERCISES["bluegreen"].solution)
         assert [a.text() for a in screen.session.grade.actions] == solution
-        assert word("grade.demo", "ko") in shown(screen, "#practice-grade")
+        assert word("practice.grade.demo", "ko") in shown(screen, "#practice-grade")
         assert app.store.practice_attempts() == []
 
 
@@ -264,7 +265,8 @@ async def test_language_switch_keeps_the_attempt_and_rewords_it():
         assert exercise.text("ko").title in plain(screen.query_one("#practice-bar").content)
         log = "\n".join(line.text for line in screen.query_one("#practice-log").lines)
         assert "시작됨" in log  # the launch result, re-worded
-        assert word("console.prompt", "ko") in plain(screen.query_one("#console-prompt").content)
+        prompt = plain(screen.query_one("#console-prompt").content)
+        assert word("practice.console.prompt", "ko") in prompt
 
 
 async def test_tab_completes_commands_and_names_and_up_recalls_history():
@@ -397,9 +399,9 @@ async def test_the_picker_shows_what_was_passed_after_a_restart():
         picker = app.screen
         assert isinstance(picker, ExercisePickerScreen)
         option = picker.query_one("#picker-list").get_option("in-place")
-        assert word("picker.passed", "en") in plain(option.prompt)
+        assert word("practice.picker.passed", "en") in plain(option.prompt)
         other = picker.query_one("#picker-list").get_option("bluegreen")
-        assert word("picker.new", "en") in plain(other.prompt)
+        assert word("practice.picker.new", "en") in plain(other.prompt)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -445,7 +447,7 @@ async def test_broken_exercise_files_are_one_sentence_not_a_crash(monkeypatch):
 
 async def test_the_map_shows_each_sections_quiz_and_practice_records():
     from app.store import ProgressStore
-    from app.words import tr
+    from app.words import word
 
     store = ProgressStore.open("default")
     store.record_practice_attempt("bluegreen", "status", False, 40, [], 1)
@@ -460,9 +462,9 @@ async def test_the_map_shows_each_sections_quiz_and_practice_records():
                                    if options.get_option_at_index(i).id == "5.2.2")
         await pilot.pause()
         text = shown(app.screen, "#map-description")
-        assert tr("map.quiz_best", "en", score=75, n=1) in text
-        assert (tr("map.practice_best", "en", score=100, n=2)
-                + tr("map.practice_passed", "en")) in text
+        assert word("map.quiz_best", "en", score=75, n=1) in text
+        assert (word("map.practice_best", "en", score=100, n=2)
+                + word("map.practice_passed", "en")) in text
         options.highlighted = 0  # 5.1: nothing tried there yet
         await pilot.pause()
         assert "best" not in shown(app.screen, "#map-description")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from app.practice_words import word
 from app.store import ProgressStore
 from app.ui.app import DeployLabApp
 from app.ui.screens.practice import PracticeScreen
+from app.words import word
 from lessons.exercises import load_exercises
 
 EXERCISE = load_exercises()["in-place"]
@@ -62,7 +62,7 @@ async def test_a_graded_attempt_is_posted_once_and_recorded_by_the_app():
     assert len(graded) == 1 and graded[0].exercise == EXERCISE.id
     assert not graded[0].grade.passed and graded[0].grade.criterion(BAD.fails).line == BAD.line
     assert screen.saved_rows == 1
-    assert word("grade.saved", "en") in screen.report
+    assert word("practice.grade.saved", "en") in screen.report
 
 
 async def test_a_store_that_cannot_write_is_said_and_no_save_is_claimed():
@@ -70,5 +70,5 @@ async def test_a_store_that_cannot_write_is_said_and_no_save_is_claimed():
     app = DeployLabApp(lang="en", instant=True, store=FullStore(ProgressStore.open("default")))
     screen = await attempt(app, messages)
     assert screen.saved_rows == 0
-    assert word("grade.saved", "en") not in screen.report
+    assert word("practice.grade.saved", "en") not in screen.report
     assert "disk is full" in screen.log_text

@@ -15,7 +15,6 @@ from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
 
-from app.quiz_words import points_text, qtr
 from app.ui.app import DeployLabApp
 from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.quiz import (
@@ -31,6 +30,7 @@ from app.ui.screens.quiz import (
     practice_result,
 )
 from app.ui.widgets.quiz_view import OptionRow
+from app.words import points_text, word
 from lessons.exercises import load_exercises
 from models.grading import grade
 from models.quiz import CHOICE, ORDER, PRACTICAL, PREDICT, Quiz, QuizRun, QuizText
@@ -53,8 +53,7 @@ def every_kind_quiz() -> Quiz:
     base, extra = QUIZZES["5.2.2"], QUIZZES["5.2.1"]
     order = next(q for q in extra.questions if q.kind == ORDER)
     texts = {lang: QuizText(text.title,
-                            {**text.questions, order.id: extra.text(lang, order.id)},
-                            text.labels)
+                            {**text.questions, order.id: extra.text(lang, order.id)})
              for lang, text in base.texts.items()}
     return Quiz(base.id, (*base.questions, order), texts)
 
@@ -136,17 +135,17 @@ def check_choice_feedback(screen: QuizScreen, lang: str, picked: int) -> None:
     text = squash(content_text(screen))
     right = shown.right[0]
     if picked == right:
-        assert qtr("result.right", lang) in text
+        assert word("quiz.result.right", lang) in text
     else:
-        assert qtr("result.wrong", lang, n=right + 1) in text
+        assert word("quiz.result.wrong", lang, n=right + 1) in text
     for index in range(len(shown.option_ids)):
         why = shown.why(lang, index)
         if why:
             assert squash(why) in text
     rows = list(screen.query(OptionRow))
     assert rows[right].state.mark == "right"
-    assert qtr("tag.right", lang) in rows[right].state.tag
-    assert qtr("tag.yours", lang) in rows[picked].state.tag
+    assert word("quiz.tag.right", lang) in rows[right].state.tag
+    assert word("quiz.tag.yours", lang) in rows[picked].state.tag
     if picked != right:
         assert rows[picked].state.mark == "wrong"
     if shown.explanation(lang):
@@ -181,17 +180,17 @@ async def test_every_kind_answered_from_the_keyboard(lang: str, right: bool, dat
                 expected += 1.0 if right else 0.0
             elif shown.kind == ORDER:
                 assert screen.phase == ARRANGE
-                assert qtr("how.order", lang) in squash(content_text(screen))
+                assert word("quiz.how.order", lang) in squash(content_text(screen))
                 wanted = shown.right if right else tuple(reversed(shown.right))
                 await arrange_by_keys(pilot, screen, wanted)
                 answer = screen.answer
                 assert answer.given == wanted
                 assert answer.credit == (1.0 if right else 0.0)  # reversed earns nothing
                 text = squash(content_text(screen))
-                verdict = (qtr("result.order_right", lang) if right else
-                           qtr("result.order_wrong", lang, points="0"))
+                verdict = (word("quiz.result.order_right", lang) if right else
+                           word("quiz.result.order_wrong", lang, points="0"))
                 assert verdict in text
-                assert qtr("heading.right_order", lang) in text
+                assert word("quiz.heading.right_order", lang) in text
                 for index in range(len(shown.option_ids)):
                     assert squash(shown.why(lang, index)) in text
                 expected += answer.credit
@@ -209,8 +208,8 @@ async def test_every_kind_answered_from_the_keyboard(lang: str, right: bool, dat
                 assert answer.passed is grade_given.passed
                 assert answer.credit == pytest.approx(grade_given.score / 100)
                 text = squash(content_text(screen))
-                key = "result.passed" if right else "result.failed"
-                assert qtr(key, lang, score=grade_given.score,
+                key = "quiz.result.passed" if right else "quiz.result.failed"
+                assert word(key, lang, score=grade_given.score,
                            points=points_text(answer.credit)) in text
                 assert squash(shown.explanation(lang)) in text
                 expected += answer.credit
@@ -221,21 +220,21 @@ async def test_every_kind_answered_from_the_keyboard(lang: str, right: bool, dat
         score = screen.run.score()
         assert score.points == pytest.approx(expected)
         text = squash(content_text(screen))
-        assert qtr("end.score", lang, points=points_text(score.points), possible=5,
+        assert word("quiz.end.score", lang, points=points_text(score.points), possible=5,
                    percent=score.percent, correct=score.correct) in text
         for item in screen.run.review(lang):
             assert squash(item.prompt) in text
             if item.explanation:
                 assert squash(item.explanation) in text
             if not item.correct:
-                assert qtr("end.right", lang) in text
+                assert word("quiz.end.right", lang) in text
         attempts = app.store.quiz_attempts(QUIZ.id)
         assert len(attempts) == 1
         stored = attempts[0]
         assert (stored.score, stored.max_score) == (score.percent, 100)
         assert stored.started_at <= stored.finished_at
         assert [a["question"] for a in stored.answers] == [q.id for q in screen.run.questions]
-        assert qtr("end.saved", lang, n=1) in text
+        assert word("quiz.end.saved", lang, n=1) in text
 
 
 async def test_language_switch_keeps_the_question_and_the_answer() -> None:
@@ -255,12 +254,12 @@ async def test_language_switch_keeps_the_question_and_the_answer() -> None:
         ko_text = squash(content_text(screen))
         assert squash(shown.prompt("ko")) in ko_text
         assert squash(shown.prompt("en")) not in ko_text
-        assert qtr("bar.counter", "ko", k=shown.number, n=shown.total) in visible_text(app)
+        assert word("quiz.bar.counter", "ko", k=shown.number, n=shown.total) in visible_text(app)
         if shown.kind in (CHOICE, PREDICT):
             labels = [row.state.label for row in screen.query(OptionRow)]
             assert labels == list(shown.labels("ko"))
         footer_words = {b.description for b in screen._bindings.key_to_bindings["enter"]}
-        assert footer_words == {qtr("key.next", "ko")}
+        assert footer_words == {word("quiz.key.next", "ko")}
 
 
 async def test_language_switch_while_ordering_keeps_the_arrangement() -> None:
@@ -330,11 +329,11 @@ async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> No
         await pilot.press("enter", "escape")  # into the exercise and out without a grade
         await pilot.pause()
         assert app.screen is screen and screen.phase == PRACTICE
-        assert qtr("practical.no_grade", "en") in squash(content_text(screen))
+        assert word("quiz.practical.no_grade", "en") in squash(content_text(screen))
         await pilot.press("s")
         await pilot.pause()
         assert screen.answer.skipped and screen.answer.credit == 0
-        assert qtr("result.skipped", "en") in squash(content_text(screen))
+        assert word("quiz.result.skipped", "en") in squash(content_text(screen))
 
 
 async def test_practical_can_only_be_skipped_without_practice_mode(monkeypatch) -> None:
@@ -344,7 +343,7 @@ async def test_practical_can_only_be_skipped_without_practice_mode(monkeypatch) 
         screen = await open_quiz_screen(pilot, practice=None)
         while screen.phase != PRACTICE:
             await pilot.press("s", "enter")
-        assert qtr("practical.unavailable", "ko") in squash(content_text(screen))
+        assert word("quiz.practical.unavailable", "ko") in squash(content_text(screen))
         assert "enter" not in screen._bindings.key_to_bindings
         await pilot.press("enter")
         assert screen.phase == PRACTICE
@@ -388,7 +387,7 @@ async def test_review_scrolls_and_help_opens_from_the_keyboard() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, QuizHelpScreen)
-        assert qtr("help.space", "ko") in squash(content_text(app.screen))
+        assert word("quiz.help.space", "ko") in squash(content_text(app.screen))
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
@@ -400,7 +399,7 @@ async def test_review_scrolls_and_help_opens_from_the_keyboard() -> None:
         await pilot.press("pagedown")
         await pilot.pause()
         assert body.scroll_y > 0
-        assert qtr("end.title", "ko") in content_text(screen)
+        assert word("quiz.end.title", "ko") in content_text(screen)
 
 
 async def test_fits_80_by_24_in_korean() -> None:
@@ -416,4 +415,5 @@ async def test_fits_80_by_24_in_korean() -> None:
         drawn = squash("\n".join(rows))
         for label in shown.labels("ko"):
             assert squash(label)[:12] in drawn
-        assert qtr("key.answer", "ko") in rows[-1] and qtr("key.leave", "ko") in rows[-1]
+        assert word("quiz.key.answer", "ko") in rows[-1]
+        assert word("quiz.key.leave", "ko") in rows[-1]

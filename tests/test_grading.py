@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from app.words import render, rendered
 from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
 from models.grading import goal_reached, grade, grade_run
@@ -35,7 +36,7 @@ def test_the_four_exercises_of_the_issue_and_the_variants_exist():
 def test_the_reference_solution_passes_with_full_marks(exercise_id, offset):
     exercise = EXERCISES[exercise_id]
     result = grade(exercise, exercise.solution, exercise.seed + offset)
-    assert result.passed, [(c.id, c.message()) for c in result.failed]
+    assert result.passed, [(c.id, render(c.note, "en")) for c in result.failed]
     assert result.score == 100
     assert result.facts["failed"] == 0
 
@@ -56,7 +57,8 @@ def test_each_known_bad_attempt_fails_on_its_criterion_at_its_line(exercise_id, 
     assert criterion.t is not None and criterion.t >= 0
     # The message points at the command the learner wrote on that line.
     command = result.command(bad.line)
-    assert command and command in criterion.message("en") and command in criterion.message("ko")
+    assert command and command in render(criterion.note, "en")
+    assert command in render(criterion.note, "ko")
 
 
 def test_every_criterion_is_the_named_failure_of_some_known_bad_attempt():
@@ -72,8 +74,8 @@ def test_the_same_attempt_and_seed_give_the_same_grade(exercise_id):
     attempts = [exercise.solution] + [b.script for b in exercise.bad]
     for seed in (1, 2, 3):
         for text in attempts:
-            first = grade(exercise, text, seed).as_dict("en")
-            assert grade(exercise, text, seed).as_dict("en") == first
+            first = rendered(grade(exercise, text, seed).as_dict(), "en")
+            assert rendered(grade(exercise, text, seed).as_dict(), "en") == first
     requests = {grade(exercise, exercise.solution, seed).facts["requests"] for seed in (1, 2, 3)}
     assert len(requests) > 1  # the seed does shape the traffic
 
@@ -89,7 +91,7 @@ def test_order_is_judged_by_what_was_stopped_not_by_whether_a_request_was_unluck
     assert result.criterion("zero-downtime").passed
     order = result.criterion("order")
     assert not order.passed and order.line == 4
-    assert "blue-1" in order.message("en")
+    assert "blue-1" in render(order.note, "en")
 
 
 def test_a_deregister_that_leaves_nothing_serving_is_blamed_with_how_low_it_went():
@@ -97,11 +99,11 @@ def test_a_deregister_that_leaves_nothing_serving_is_blamed_with_how_low_it_went
     result = grade(exercise, "launch green 4 v102\nregister green\nderegister blue\nwait 30\n")
     capacity = result.criterion("capacity")
     assert (capacity.line, capacity.t) == (3, 40.0)
-    assert "fell to 0" in capacity.message("en")
-    assert "0대로" in capacity.message("ko")
+    assert "fell to 0" in render(capacity.note, "en")
+    assert "0대로" in render(capacity.note, "ko")
     downtime = result.criterion("zero-downtime")
     assert downtime.line == 3 and downtime.t > 40.0
-    assert "No server was in service" in downtime.message("en")
+    assert "No server was in service" in render(downtime.note, "en")
 
 
 def test_the_terminate_that_cut_requests_in_flight_is_the_line_blamed():
@@ -111,10 +113,10 @@ def test_the_terminate_that_cut_requests_in_flight_is_the_line_blamed():
     for seed in (1, 2, 3, 4, 5):
         result = grade(exercise, text, seed)
         order = result.criterion("order")
-        assert order.line == 5 and "draining" in order.message("en")
+        assert order.line == 5 and "draining" in render(order.note, "en")
         downtime = result.criterion("zero-downtime")
         if not downtime.passed:  # a request was in flight on blue: it was cut at line 5
-            assert downtime.line == 5 and "cut off" in downtime.message("en")
+            assert downtime.line == 5 and "cut off" in render(downtime.note, "en")
 
 
 def test_the_bad_build_is_cleaned_up_without_users_ever_reaching_green():
@@ -123,7 +125,7 @@ def test_the_bad_build_is_cleaned_up_without_users_ever_reaching_green():
     assert result.passed
     # The deadline of `wait healthy` is an error the learner sees, with its line.
     assert [line for line, _msg in result.errors] == [3]
-    assert "600" in result.errors[0][1].render("en")
+    assert "600" in render(result.errors[0][1], "en")
     pushed = grade(exercise, "launch green 4 v102\nregister green\nwait 120\nderegister blue\n"
                              "wait 30\n")
     no_green = pushed.criterion("no-green-traffic")
@@ -131,7 +133,7 @@ def test_the_bad_build_is_cleaned_up_without_users_ever_reaching_green():
     # Green became reachable only when blue left and every target left was unhealthy.
     assert no_green.t == pytest.approx(160.0)
     assert pushed.criterion("zero-downtime").line == 2  # the HTTP 500s of the broken build
-    assert "HTTP 500" in pushed.criterion("zero-downtime").message("en")
+    assert "HTTP 500" in render(pushed.criterion("zero-downtime").note, "en")
 
 
 def test_in_server_switch_to_a_slot_that_does_not_answer_is_blamed_on_the_switch():
@@ -139,7 +141,7 @@ def test_in_server_switch_to_a_slot_that_does_not_answer_is_blamed_on_the_switch
     result = grade(exercise, "start web-1:8082 v102\nswitch web-1 8082\nwait 30\n")
     assert result.criterion("zero-downtime").line == 2
     order = result.criterion("order")
-    assert order.line == 2 and "before a health check" in order.message("en")
+    assert order.line == 2 and "before a health check" in render(order.note, "en")
     assert result.criterion("goal").passed  # v102 did end up live: the path was wrong
 
 
@@ -156,7 +158,7 @@ def test_score_weighs_the_criteria_that_passed():
 def test_the_json_has_exactly_the_fields_of_the_design():
     exercise = EXERCISES["bluegreen"]
     bad = next(b for b in exercise.bad if b.id == "terminate-while-draining")
-    data = grade(exercise, bad.script).as_dict("en")
+    data = rendered(grade(exercise, bad.script).as_dict(), "en")
     assert list(data) == ["exercise", "passed", "score", "criteria", "summary"]
     assert data["exercise"] == "bluegreen" and data["passed"] is False
     for item in data["criteria"]:
@@ -175,12 +177,12 @@ def test_the_json_has_exactly_the_fields_of_the_design():
 def test_messages_come_in_the_learners_language():
     exercise = EXERCISES["in-place"]
     bad = next(b for b in exercise.bad if b.id == "no-wait-for-drain")
-    result = grade(exercise, bad.script, lang="ko")
+    result = grade(exercise, bad.script)
     for criterion in result.criteria:
-        ko, en = criterion.message("ko"), criterion.message("en")
+        ko, en = render(criterion.note, "ko"), render(criterion.note, "en")
         assert HANGUL.search(ko) and not HANGUL.search(en)
-    assert result.as_dict()["summary"]["text"].startswith("아직 통과하지")
-    assert result.as_dict("en")["summary"]["text"].startswith("Not passed")
+    assert rendered(result.as_dict(), "ko")["summary"]["text"].startswith("아직 통과하지")
+    assert rendered(result.as_dict(), "en")["summary"]["text"].startswith("Not passed")
 
 
 def test_a_run_driven_command_by_command_grades_like_a_whole_script():
@@ -196,8 +198,8 @@ def test_a_run_driven_command_by_command_grades_like_a_whole_script():
         while sim.busy:
             sim.step_until(sim.now + 0.7)  # the UI's animation ticks
         history += (action,)
-    console = grade_run(exercise, sim).as_dict("en")
-    script = grade(exercise, "\n".join(a.text() for a in history)).as_dict("en")
+    console = rendered(grade_run(exercise, sim).as_dict(), "en")
+    script = rendered(grade(exercise, "\n".join(a.text() for a in history)).as_dict(), "en")
     assert console == script
     assert console["passed"]
 
@@ -236,10 +238,10 @@ def test_goal_reached_reads_the_live_run_without_finishing_it():
 
 def test_an_attempt_with_no_commands_fails_the_goal_at_the_start_state():
     exercise = EXERCISES["bluegreen"]
-    result = grade_run(exercise, exercise.new_simulation(), "en")
+    result = grade_run(exercise, exercise.new_simulation())
     assert not result.passed
     goal = result.criterion("goal")
-    assert goal.line is None and "the start state" in goal.message("en")
+    assert goal.line is None and "the start state" in render(goal.note, "en")
     assert result.criterion("zero-downtime").passed and result.facts["commands"] == 0
 
 

@@ -16,11 +16,11 @@ from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from app.practice_words import word
 from app.ui.dialogs.practice_help import PracticeHelpScreen
 from app.ui.screens.practice import vocabulary_of
 from app.ui.widgets.action_panel import ActionPanel
 from app.ui.widgets.console import Vocabulary, complete, next_words
+from app.words import render, word
 from lessons.exercises import load_exercises
 from models import grammar
 from models.engine import Simulation
@@ -123,7 +123,7 @@ def test_a_word_past_its_usage_is_the_rows_misuse_naming_the_usage(name):
             parse_line(" ".join(words), scenario)
         assert caught.value.problem.key == command.misuse
         if command.misuse == "wrong_arity":
-            assert command.line in caught.value.render("en")
+            assert command.line in render(caught.value.message, "en")
 
 
 def test_a_wrong_keyword_suggests_the_keywords_of_that_length():
@@ -243,7 +243,7 @@ def test_a_changed_table_changes_the_parser_and_the_usage_text(patched):
         assert caught.value.problem.key == "unknown_command"
     with pytest.raises(ParseError) as caught:
         parse_script("destroy", scenario)
-    assert "destroy <target|group>" in caught.value.message
+    assert "destroy <target|group>" in render(caught.value.message, "en")
     lines = grammar.usage_lines()
     assert "destroy <target|group>" in lines and "reboot <target|group>" in lines
     assert not any(line.startswith(("terminate", "status")) for line in lines)
@@ -346,7 +346,7 @@ def test_a_row_can_take_several_targets_and_sub_keywords(extended):
     assert caught.value.problem.key == "unknown_target"
     with pytest.raises(ParseError) as caught:
         parse_script("deploy v102", fleet)
-    assert "deploy <target|group>... <version>" in caught.value.message
+    assert "deploy <target|group>... <version>" in render(caught.value.message, "en")
     with pytest.raises(ParseError) as caught:
         parse_script("wait redy web-1", fleet)
     assert caught.value.suggestion == "ready"

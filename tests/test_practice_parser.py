@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.words import render
 from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
 from models.grading import grade
@@ -34,9 +35,9 @@ def error(text: str, scenario: Scenario = BLUEGREEN_SC) -> ParseError:
 def test_a_misspelt_command_names_the_line_and_the_nearest_command():
     err = error("launch green 4 v102\nlunch green 4 v102\n")
     assert err.line == 2
-    assert err.render("en") == "line 2: unknown command 'lunch'; did you mean 'launch'?"
-    assert err.render("ko").startswith("2번째 줄: 알 수 없는 명령 'lunch'")
-    assert "'launch'" in err.render("ko")
+    assert render(err.message, "en") == "line 2: unknown command 'lunch'; did you mean 'launch'?"
+    assert render(err.message, "ko").startswith("2번째 줄: 알 수 없는 명령 'lunch'")
+    assert "'launch'" in render(err.message, "ko")
 
 
 def test_line_numbers_count_comments_and_blank_lines_as_an_editor_does():
@@ -59,7 +60,7 @@ def test_line_numbers_count_comments_and_blank_lines_as_an_editor_does():
 def test_bad_names_suggest_the_nearest_valid_word(text, scenario, line, suggestion):
     err = error(text, scenario)
     assert (err.line, err.suggestion) == (line, suggestion)
-    assert f"did you mean '{suggestion}'?" in err.message
+    assert f"did you mean '{suggestion}'?" in render(err.message, "en")
 
 
 @pytest.mark.parametrize("text", [
@@ -125,7 +126,7 @@ def _check_any_text(text: str, scenario: Scenario) -> None:
     except ParseError as err:
         assert 1 <= err.line <= text.count("\n") + 1
         for lang in ("ko", "en"):
-            rendered = err.render(lang)
+            rendered = render(err.message, lang)
             assert re.match(r"^(line \d+: |\d+번째 줄: )", rendered)
         return
     lines = {a.line for a in script.actions}
@@ -200,9 +201,9 @@ def test_random_valid_command_sequences_always_get_a_grade(attempt, seed):
 
 def test_an_attempt_is_capped_so_grading_it_always_ends_soon():
     too_many = error("status\n" * 200 + "status\n")
-    assert too_many.line == 201 and "at most 200 commands" in too_many.message
+    assert too_many.line == 201 and "at most 200 commands" in render(too_many.message, "en")
     too_long = error("wait 3600\n" * 4 + "wait 1\n")
-    assert too_long.line == 5 and "14400 s" in too_long.message
+    assert too_long.line == 5 and "14400 s" in render(too_long.message, "en")
     history = tuple(parse_line("wait 3600", BLUEGREEN_SC) for _ in range(4))
     with pytest.raises(ParseError):
         parse_line("wait 1", BLUEGREEN_SC, history)

@@ -59,7 +59,7 @@ def test_typed_solution_grades_like_the_whole_script(exercise_id, slice_s):
         if (action := session.parse(text)) is not None:
             session.begin(action)
             finish(session, slice_s)
-    typed_grade = session.grade_now("en")
+    typed_grade = session.grade_now()
     reference = grade(exercise, exercise.solution)
     assert typed_grade.passed and typed_grade.score == 100
     assert outcome(typed_grade) == outcome(reference)
@@ -69,7 +69,7 @@ def test_typed_solution_grades_like_the_whole_script(exercise_id, slice_s):
 @pytest.mark.parametrize(("exercise_id", "bad"), BAD, ids=BAD_IDS)
 def test_typed_known_bad_attempt_fails_on_its_criterion_and_line(exercise_id, bad):
     exercise = EXERCISES[exercise_id]
-    result = typed(exercise_id, bad.script).grade_now("en")
+    result = typed(exercise_id, bad.script).grade_now()
     assert not result.passed
     failed = {c.id: c for c in result.failed}
     assert bad.fails in failed
@@ -111,7 +111,7 @@ def test_undo_on_an_empty_session_returns_none():
 
 def test_undo_after_grading_clears_the_grade():
     session = typed("bluegreen", EXERCISES["bluegreen"].solution)
-    session.grade_now("en")
+    session.grade_now()
     assert session.undo() is not None
     assert not session.graded and session.grade is None
     assert session.efficiency() == {}
@@ -122,7 +122,7 @@ def test_reset_gives_the_start_frame_and_no_actions(before):
     exercise = EXERCISES["in-place"]
     session = typed("in-place", exercise.solution, 5)
     if before == "graded":
-        session.grade_now("en")
+        session.grade_now()
     elif before == "demo":
         session.play_solution()
         session.begin(session.next_pending())
@@ -167,7 +167,7 @@ def test_goal_now_turns_true_right_after_the_last_solution_command():
 def test_replay_stops_and_frames_match_the_graded_run(exercise_id, bad):
     exercise = EXERCISES[exercise_id]
     session = typed(exercise_id, bad.script)
-    session.grade_now("en")
+    session.grade_now()
     stops = session.stops()
     assert stops[0] == Stop(0, 0.0)
     assert [s.t for s in stops] == sorted(s.t for s in stops)
@@ -193,7 +193,7 @@ def test_first_failure_replay_has_started_the_blamed_command():
     missed = []
     for exercise_id, bad in BAD:
         session = typed(exercise_id, bad.script)
-        first = min(session.grade_now("en").failed, key=lambda c: c.t)
+        first = min(session.grade_now().failed, key=lambda c: c.t)
         sim = session.replay(session.first_failure_stop())
         begun = [r.action.line for r in sim.results] + ([sim.current.line] if sim.busy else [])
         if first.line not in begun:
@@ -216,7 +216,7 @@ def test_play_solution_queues_the_reference_numbered_from_one(exercise_id):
     while session.pending:
         session.begin(session.next_pending())
         finish(session)
-    assert session.grade_now("en").passed
+    assert session.grade_now().passed
 
 
 # --- 8, 9: efficiency and graded attempts ---------------------------------------------------
@@ -224,7 +224,7 @@ def test_play_solution_queues_the_reference_numbered_from_one(exercise_id):
 def test_efficiency_of_the_reference_matches_the_reference(exercise_id):
     session = typed(exercise_id, EXERCISES[exercise_id].solution)
     assert session.efficiency() == {}
-    assert session.grade_now("en").passed
+    assert session.grade_now().passed
     eff = session.efficiency()
     assert eff["commands"] == eff["reference_commands"] == len(session.actions)
     assert eff["duration_s"] == eff["reference_duration_s"] > 0
@@ -235,14 +235,14 @@ def test_grading_mid_demo_drops_the_queued_commands():
     session = PracticeSession(EXERCISES["bluegreen"])
     session.play_solution()
     session.begin(session.next_pending())
-    session.grade_now("en")
+    session.grade_now()
     assert session.pending == [] and session.next_pending() is None
     assert [a.line for a in session.actions] == [1]
 
 
 def test_begin_after_grading_raises_and_leaves_the_attempt_alone():
     session = typed("bluegreen", "launch green 4 v102")
-    result = session.grade_now("en")
+    result = session.grade_now()
     text = session.commands_text()
     with pytest.raises(RuntimeError):
         session.begin(session.parse("wait healthy green"))

@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from app.words import render
 from models.engine import Simulation
 from models.params import SimParams
 from models.practice import parse_script
@@ -148,7 +149,7 @@ def test_each_action_reports_success_on_the_happy_path(strategy):
     """With no fault, no step of a strategy should hit an error (a script bug would)."""
     sim, _seen, outcome = play(strategy, 4)
     assert outcome == "succeeded"
-    failed = [(r.action.text(), r.message.render("en")) for r in sim.results if not r.ok]
+    failed = [(r.action.text(), render(r.message, "en")) for r in sim.results if not r.ok]
     assert failed == []
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.cli.grade import FAILED, PASSED, fail, relative, where
+from app.words import render
 from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
 from models.exercises import Exercise
@@ -85,7 +86,7 @@ def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[
         if not result.passed:
             failed = result.failed[0]
             wrong.setdefault("solution", []).append(
-                (seed, f"fails '{failed.id}': {failed.message('en')}"))
+                (seed, f"fails '{failed.id}': {render(failed.note, 'en')}"))
         for bad in exercise.bad:
             criterion = grade(exercise, bad.script, seed).criterion(bad.fails)
             if criterion.passed:

@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from app.words import lang_from_env
+from app.words import lang_from_env, render, rendered, word
 from lessons import COURSE_DIR
 from lessons.files import CourseFileError
 from models.exercises import Exercise, nearest_id
-from models.grading import Grade, Note, criterion_label, grade
+from models.grading import Grade, criterion_label, grade
 from models.messages import Msg
 from models.practice import ParseError, parse_script
 
@@ -44,13 +44,13 @@ def run_grade(args: argparse.Namespace) -> int:
         try:
             script = parse_script(text, exercise.scenario, allow_empty=False)
         except ParseError as err:
-            raise _BadInput(f"{name}, {err.render(lang)}") from None
+            raise _BadInput(f"{name}, {render(err.message, lang)}") from None
     except _BadInput as err:
         return fail(str(err))
     seed = exercise.seed if args.seed is None else args.seed
-    result = grade(exercise, script.actions, seed, lang)
+    result = grade(exercise, script.actions, seed)
     if args.json:
-        sys.stdout.write(json.dumps(result.as_dict(lang), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(rendered(result.as_dict(), lang), ensure_ascii=False) + "\n")
     else:
         print_grade(result, exercise, lang)
     return PASSED if result.passed else FAILED
@@ -106,20 +106,20 @@ def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console |
     table.add_column(ratio=1, overflow="fold")
     for criterion in result.criteria:
         if criterion.passed:
-            mark = Text("✓ " + Note.of("mark_pass").render(lang), style="bold green")
+            mark = Text("✓ " + word("grade.mark_pass", lang), style="bold green")
         else:
-            mark = Text("✗ " + Note.of("mark_fail").render(lang), style="bold red")
-        table.add_row(mark, Text(criterion_label(criterion.id, lang), style="bold"),
-                      Text(criterion.message(lang)))
+            mark = Text("✗ " + word("grade.mark_fail", lang), style="bold red")
+        table.add_row(mark, Text(render(criterion_label(criterion.id), lang), style="bold"),
+                      Text(render(criterion.note, lang)))
     console.print(table)
-    summary = result.summary(lang)
+    summary = rendered(result.summary(), lang)
     if result.errors:  # commands that could not run, as the learner saw them; wrapped hanging
         warnings = Table.grid(padding=(0, 1))
         warnings.add_column(no_wrap=True)
         warnings.add_column(ratio=1, overflow="fold")
         for line, message in result.errors:
             shown = Msg.of("at_line", line=line, problem=message) if line is not None else message
-            warnings.add_row(Text(" !", style="yellow"), Text(shown.render(lang), style="yellow"))
+            warnings.add_row(Text(" !", style="yellow"), Text(render(shown, lang), style="yellow"))
         console.print(warnings)
     verdict_style = "bold green" if result.passed else "bold red"
     console.print(Text(summary["text"], style=verdict_style))
@@ -127,15 +127,7 @@ def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console |
 
 
 def _facts_line(summary: dict, lang: str) -> str:
-    if lang == "ko":
-        return (f"요청 {summary['requests']}건, 실패 {summary['failed']}건 · 가장 적게 서비스한 "
-                f"대상 {summary['min_serving']}대 · 최대 인스턴스 {summary['max_instances']}대 · "
-                f"시뮬레이션 {summary['duration_s']:.0f}초 · 명령 {summary['commands']}개"
-                f"(모범 답안 {summary['reference_commands']}개)")
-    return (f"{summary['requests']} requests, {summary['failed']} failed · fewest serving "
-            f"{summary['min_serving']} · most instances {summary['max_instances']} · "
-            f"{summary['duration_s']:.0f} s simulated · commands: {summary['commands']} "
-            f"(reference: {summary['reference_commands']})")
+    return word("cli.grade.facts", lang, **summary)
 
 
 def relative(path: Path, root: Path) -> str:

@@ -19,11 +19,23 @@ from app.cli.usage import (
     whole_number,
 )
 
+DESCRIPTION = "DeployLab ({title}): learn how code reaches servers, in your terminal."
+
+
+class _CourseParser(ArgParser):
+    """The top-level parser; its help names the course in Korean too, read from the catalogue
+    only when help is printed (`simulate --json` must not load the catalogue)."""
+
+    def format_help(self) -> str:
+        from app.words import word
+
+        self.description = DESCRIPTION.format(title=word("app.title", "ko"))
+        return super().format_help()
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ArgParser(
+    parser = _CourseParser(
         prog="deploylab",
-        description="DeployLab (배포 실습실): learn how code reaches servers, in your terminal.",
         epilog="Without a command, deploylab opens the course.",
     )
     parser.add_argument("--lang", choices=("ko", "en"),

@@ -52,47 +52,18 @@ from app.store import (
     ProgressSummary,
     db_path,
 )
+from app.words import lang_from_env, word
 
 EXPORT_FORMAT = "deploylab-progress"
 EXPORT_VERSION = 1
 COLUMNS = ("profile", "kind", "item", "section", "attempt", "score", "max_score", "passed", "when",
            "duration_s", "lang", "seed", "failed_criteria")
 
-_WORDS = {
-    "title": {"en": "Progress of {profile}", "ko": "{profile}의 학습 진도"},
-    "section": {"en": "Section", "ko": "절"},
-    "name": {"en": "Title", "ko": "제목"},
-    "done": {"en": "Done", "ko": "완료"},
-    "quiz": {"en": "Quiz", "ko": "퀴즈"},
-    "practice": {"en": "Practice", "ko": "실습"},
-    "attempts": {"en": "Tries", "ko": "시도"},
-    "best": {"en": "Quiz and Practice show the best score so far; Tries counts both.",
-             "ko": "퀴즈와 실습은 지금까지의 최고 점수이고, 시도는 둘을 합친 횟수입니다."},
-    "yes": {"en": "✓ done", "ko": "✓ 완료"},
-    "passed": {"en": "passed", "ko": "통과"},
-    "failed": {"en": "failed", "ko": "미통과"},
-    "exercise": {"en": "practice: {name}", "ko": "실습: {name}"},
-    "stored": {"en": "Stored in {path}", "ko": "저장 위치: {path}"},
-    "nothing": {"en": "No progress recorded yet for profile '{profile}'.",
-                "ko": "'{profile}' 프로필에는 아직 기록된 진도가 없습니다."},
-    "exported": {"en": "Exported {count} records of '{profile}' to {path}.",
-                 "ko": "'{profile}'의 기록 {count}개를 {path}에 내보냈습니다."},
-}
-
-
-def _say(key: str, lang: str, **params: Any) -> str:
-    return _WORDS[key][lang].format(**params)
-
-
 def _lang(args: argparse.Namespace) -> str:
     chosen = getattr(args, "lang", None)
     if chosen in ("ko", "en"):
         return chosen
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "ko" if value.lower().startswith("ko") else "en"
-    return "en"
+    return lang_from_env(dict(os.environ))
 
 
 def _fail(message: str) -> int:
@@ -191,17 +162,19 @@ def _score(item: ItemProgress | None, lang: str) -> str:
         return "-"
     text = f"{item.best_score}/{item.max_score}"
     if item.passed is not None:
-        text += f" ({_say('passed' if item.passed else 'failed', lang)})"
+        text += f" ({word('progress.passed' if item.passed else 'progress.failed', lang)})"
     return text
 
 
 def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str) -> Table:
-    table = Table(title=_say("title", lang, profile=profile), title_justify="left",
-                  caption=_say("best", lang), caption_justify="left", box=box.SIMPLE_HEAD)
-    for key in ("section", "name", "done", "quiz", "practice", "attempts"):
+    table = Table(title=word("progress.title", lang, profile=profile), title_justify="left",
+                  caption=word("progress.best", lang), caption_justify="left",
+                  box=box.SIMPLE_HEAD)
+    for key in ("progress.section", "progress.name", "progress.done", "progress.quiz",
+                "progress.practice", "progress.attempts"):
         # Only the title may wrap; scores and marks stay whole on narrow terminals.
-        table.add_column(_say(key, lang), justify="right" if key == "attempts" else "left",
-                         no_wrap=key != "name", overflow="fold")
+        table.add_column(word(key, lang), justify="right" if key == "progress.attempts" else "left",
+                         no_wrap=key != "progress.name", overflow="fold")
     course_ids: list[str] = []
     if course is not None:
         for spec in course.sections:
@@ -214,13 +187,14 @@ def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str
     claimed = set(summary.exercise_sections)
     for exercise, item in sorted(summary.exercises.items()):
         if exercise not in claimed:
-            table.add_row("-", _say("exercise", lang, name=exercise), "-", "-",
+            table.add_row("-", word("progress.exercise", lang, name=exercise), "-", "-",
                           _score(item, lang), str(item.attempts))
     return table
 
 
 def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
-    table.add_row(progress.section_id, title, _say("yes", lang) if progress.completed else "-",
+    table.add_row(progress.section_id, title,
+                  word("progress.yes", lang) if progress.completed else "-",
                   _score(progress.quiz, lang), _score(progress.practice, lang),
                   str(progress.attempts) if progress.attempts else "-")
 
@@ -260,9 +234,10 @@ def run_progress(args: argparse.Namespace) -> int:
         console = Console(highlight=False)
         console.print(_table(summary, course, profile, lang))
         if summary.empty:
-            console.print(_say("nothing", lang, profile=profile))
+            console.print(word("progress.nothing", lang, profile=profile))
         else:
-            console.print(_say("stored", lang, path=store.path if store else path), style="dim")
+            console.print(word("progress.stored", lang, path=store.path if store else path),
+                          style="dim")
         return 0
     finally:
         if store is not None:
@@ -282,5 +257,5 @@ def _export(target: Path, store: ProgressStore | None, profile: str, course: Any
         if isinstance(err, FileNotFoundError):
             reason = f"the folder {target.parent} does not exist"
         return _fail(f"cannot write the export to {target}: {reason}")
-    print(_say("exported", lang, count=len(records), profile=profile, path=target))
+    print(word("progress.exported", lang, count=len(records), profile=profile, path=target))
     return 0

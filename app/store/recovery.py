@@ -18,70 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from app.store.schema import TABLE_COLUMNS, transaction
+from app.words import word
 
-# Notices: what happened, in both languages. Reasons are filled from _REASONS or the OS's words.
-_NOTICES: dict[str, dict[str, str]] = {
-    "moved": {
-        "en": "Your progress file {path} could not be used ({reason}), so it was moved to {aside} "
-              "and a fresh one was started; {recovered}.",
-        "ko": "진도 파일 {path}을(를) 사용할 수 없어서({reason}) {aside}(으)로 옮겨 두고 새 파일로 "
-              "시작했으며, {recovered}.",
-    },
-    "memory": {
-        "en": "Progress cannot be saved in {folder} ({reason}), so what you do now will be lost "
-              "when DeployLab closes{shown}; set DEPLOYLAB_DATA_DIR to a folder you can write to.",
-        "ko": "{folder}에 진도를 저장할 수 없어서({reason}) {shown}지금부터 하는 학습은 "
-              "DeployLab을 닫으면 사라지므로 쓸 수 있는 폴더를 "
-              "DEPLOYLAB_DATA_DIR로 지정하세요.",
-    },
-    "newer": {
-        "en": "Your progress file {path} was written by a newer DeployLab (schema {found}; "
-              "this one knows up to {known}), so it is left untouched and what you do now "
-              "will not be saved{shown}.",
-        "ko": "진도 파일 {path}은(는) 더 새로운 DeployLab이 만든 것이라(스키마 {found}, 이 버전은 "
-              "{known}까지 읽음) 손대지 않았으며, {shown}지금부터 하는 학습은 저장되지 않습니다.",
-    },
-    "busy": {
-        "en": "Your progress file {path} stayed locked by another program, so what you do now "
-              "will not be saved{shown}.",
-        "ko": "진도 파일 {path}을(를) 다른 프로그램이 계속 잠그고 있어서 {shown}지금부터 하는 "
-              "학습은 저장되지 않습니다.",
-    },
-    "not_saved": {
-        "en": "Your latest progress could not be saved to {path} ({reason}).",
-        "ko": "방금 한 학습을 {path}에 저장하지 못했습니다({reason}).",
-    },
-}
-_REASONS: dict[str, dict[str, str]] = {
-    "damaged": {"en": "it is damaged", "ko": "파일이 손상됨"},
-    "read_only": {"en": "it is read-only", "ko": "읽기 전용 파일임"},
-    "unreadable": {"en": "it cannot be read", "ko": "파일을 읽을 수 없음"},
-    "not_a_file": {"en": "it is a folder, not a file", "ko": "파일이 아니라 폴더임"},
-}
+# Notices: what happened, in the catalogue's `store` table. Reasons are ours or the OS's words.
+NOTICES = {"moved": "store.moved", "memory": "store.memory", "newer": "store.newer",
+           "busy": "store.busy", "not_saved": "store.not_saved"}
+REASONS = {"damaged": "store.reason.damaged", "read_only": "store.reason.read_only",
+           "unreadable": "store.reason.unreadable", "not_a_file": "store.reason.not_a_file"}
 ASIDE_LABEL = {"damaged": "damaged", "read_only": "readonly", "unreadable": "unreadable",
                 "not_a_file": "damaged"}
 
 
-def _recovered_phrase(count: int, lang: str) -> str:
-    if lang == "ko":
-        return (f"그 안의 기록 {count}개를 되살렸습니다" if count
-                else "되살릴 수 있는 기록은 없었습니다")
-    if count:
-        return f"{count} record{'s were' if count != 1 else ' was'} recovered from it"
-    return "nothing in it could be recovered"
-
-
-def _shown_phrase(count: int, had_source: bool, lang: str) -> str:
-    if not had_source:
-        return ""
-    if lang == "ko":
-        # Korean puts this before the main clause: "이전 기록은 보여 드리지만 ... 사라집니다"
-        return (f"이전 기록 {count}개는 그대로 보여 드리지만 " if count
-                else "이전 기록은 읽지 못했고 ")
-    if count:
-        return (f" (the {count} earlier records in it are shown)" if count != 1
-                else " (the one earlier record in it is shown)")
-    return " (nothing earlier in it could be read)"
+def _by_count(count: int, none: str, one: str, many: str) -> str:
+    return none if count == 0 else one if count == 1 else many
 
 
 @dataclass(frozen=True)
@@ -90,15 +39,18 @@ class Notice:
     params: dict[str, Any]
 
     def text(self, lang: str) -> str:
-        lang = lang if lang in ("ko", "en") else "en"
         params = dict(self.params)
         reason = params.get("reason")
-        if reason in _REASONS:
-            params["reason"] = _REASONS[reason][lang]
+        if reason in REASONS:
+            params["reason"] = word(REASONS[reason], lang)
         count = params.get("count", 0)
-        params["recovered"] = _recovered_phrase(count, lang)
-        params["shown"] = _shown_phrase(count, params.get("had_source", False), lang)
-        return _NOTICES[self.kind][lang].format(**params)
+        params["recovered"] = word(_by_count(count, "store.recovered.none", "store.recovered.one",
+                                             "store.recovered.many"), lang, count=count)
+        # Korean puts what is shown before the main clause, English after it (see the words).
+        params["shown"] = word(_by_count(count, "store.shown.none", "store.shown.one",
+                                         "store.shown.many"), lang, count=count) \
+            if params.get("had_source", False) else ""
+        return word(NOTICES[self.kind], lang, **params)
 
 
 def move_aside(db: Path, label: str) -> Path:

@@ -12,7 +12,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from app.ui.screens.course_map import CourseMapScreen
-from app.words import other_lang, tr
+from app.words import other_lang, rendered, word
 
 PRESENT_THEME = "textual-light"  # reads on a projector; --theme overrides it
 
@@ -103,7 +103,7 @@ class DeployLabApp(App):
         self._set_titles()
         notice = self.store_notice()
         if notice:
-            self.notify(tr("store.notice", self.lang, notice=notice), severity="warning",
+            self.notify(word("store.notice", self.lang, notice=notice), severity="warning",
                         timeout=10)
         if self.lesson:
             self.open_section(self.lesson)
@@ -125,8 +125,8 @@ class DeployLabApp(App):
             self._store.close()
 
     def _set_titles(self) -> None:
-        self.title = tr("app.title", self.lang)
-        self.sub_title = tr("app.subtitle", self.lang)
+        self.title = word("app.title", self.lang)
+        self.sub_title = word("app.subtitle", self.lang)
 
     # --- progress ------------------------------------------------------------------------
     def completed_sections(self) -> set[str]:
@@ -138,7 +138,7 @@ class DeployLabApp(App):
         self.store.mark_section_completed(section_id, self.lang)
         self._completed_cache = None
         title = self.toc.text(self.lang, section_id).title
-        self.notify(tr("toast.completed", self.lang, title=title), timeout=4)
+        self.notify(word("toast.completed", self.lang, title=title), timeout=4)
 
     # --- navigation ----------------------------------------------------------------------
     def open_section(self, section_id: str) -> None:
@@ -172,7 +172,7 @@ class DeployLabApp(App):
         try:
             return self.exercises()
         except CourseFileError as err:
-            self.notify(tr("practice.broken", self.lang, error=err), severity="error",
+            self.notify(word("practice.broken", self.lang, error=err), severity="error",
                         timeout=10)
             return None
 
@@ -183,7 +183,7 @@ class DeployLabApp(App):
         if known is None:
             return
         if exercise not in known:
-            self.notify(tr("practice.unknown", self.lang, id=exercise), severity="error")
+            self.notify(word("practice.unknown", self.lang, id=exercise), severity="error")
             return
         self.push_screen(PracticeScreen(exercise, self.lang))
 
@@ -193,7 +193,7 @@ class DeployLabApp(App):
         try:
             self.store.record_practice_attempt(
                 message.exercise, message.commands, grade.passed, grade.score,
-                [c.as_dict(message.lang) for c in grade.criteria], grade.seed)
+                rendered([c.as_dict() for c in grade.criteria], message.lang), grade.seed)
         except Exception as err:  # the store names its own problem; the grade stands
             message.screen.attempt_recorded(err)
             return

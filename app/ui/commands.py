@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from app.words import tr
+from app.words import word
 
 
 class SectionCommands(Provider):
@@ -19,9 +19,9 @@ class SectionCommands(Provider):
         entries = []
         for section in app.toc.sections:
             text = app.toc.text(lang, section.id)
-            label = tr("palette.open", lang, id=section.id, title=text.title)
+            label = word("palette.open", lang, id=section.id, title=text.title)
             entries.append((label, text.description, partial(app.open_section, section.id)))
-        entries.append((tr("palette.map", lang), "", app.show_map))
+        entries.append((word("palette.map", lang), "", app.show_map))
         return entries
 
     async def discover(self) -> Hits:

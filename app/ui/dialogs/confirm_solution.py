@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from app.practice_words import pt
+from app.words import word
 
 
 class ConfirmSolutionScreen(ModalScreen[bool]):
@@ -29,11 +29,13 @@ class ConfirmSolutionScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = pt("confirm.title", self.lang)
-            yield Static(pt("confirm.body", self.lang), id="confirm-body")
+            box.border_title = word("practice.confirm.title", self.lang)
+            yield Static(word("practice.confirm.body", self.lang), id="confirm-body")
             with Horizontal():
-                yield Button(pt("confirm.no", self.lang), id="confirm-no", variant="primary")
-                yield Button(pt("confirm.yes", self.lang), id="confirm-yes", variant="warning")
+                yield Button(word("practice.confirm.no", self.lang), id="confirm-no",
+                             variant="primary")
+                yield Button(word("practice.confirm.yes", self.lang), id="confirm-yes",
+                             variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -8,9 +8,9 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.practice_words import word
 from app.ui.widgets.chrome import KeyFooter, TooSmall, emphasised, preset_breakpoints
 from app.ui.widgets.console import localize
+from app.words import word
 from models.exercises import Exercise
 
 
@@ -23,8 +23,8 @@ class ExercisePickerScreen(Screen[str | None]):
     ExercisePickerScreen #picker-goal { height: auto; max-height: 12; padding: 0 2 1 2;
                                         border-top: solid $primary 50%; }
     """
-    PICKER_KEYS = (("enter", "open", "key.open"), ("l", "app.switch_lang", "key.lang"),
-                   ("escape", "close", "key.back"))
+    PICKER_KEYS = (("enter", "open", "practice.key.open"), ("l", "app.switch_lang", "key.lang"),
+                   ("escape", "close", "practice.key.back"))
 
     def __init__(self, current: str | None = None):
         super().__init__()
@@ -56,7 +56,7 @@ class ExercisePickerScreen(Screen[str | None]):
 
     def fill(self) -> None:
         lang = self.lang
-        self.query_one("#picker-heading", Static).update(word("picker.heading", lang))
+        self.query_one("#picker-heading", Static).update(word("practice.picker.heading", lang))
         attempts: dict[str, list] = {}
         for attempt in self.app.store.practice_attempts():
             attempts.setdefault(attempt.exercise, []).append(attempt)
@@ -68,11 +68,11 @@ class ExercisePickerScreen(Screen[str | None]):
             if tries:
                 best = max(a.score for a in tries)
                 if any(a.passed for a in tries):
-                    prompt.append("  " + word("picker.passed", lang), style="bold green")
-                prompt.append("  " + word("picker.best", lang, score=best, n=len(tries)),
+                    prompt.append("  " + word("practice.picker.passed", lang), style="bold green")
+                prompt.append("  " + word("practice.picker.best", lang, score=best, n=len(tries)),
                               style="dim")
             else:
-                prompt.append("  " + word("picker.new", lang), style="dim")
+                prompt.append("  " + word("practice.picker.new", lang), style="dim")
             options.append(Option(prompt, id=exercise.id))
         option_list = self.query_one(OptionList)
         keep = option_list.highlighted
@@ -90,7 +90,7 @@ class ExercisePickerScreen(Screen[str | None]):
         body = Text()
         body.append(emphasised(text.goal))
         body.append("\n\n")
-        body.append(word("picker.open", self.lang), style="dim")
+        body.append(word("practice.picker.open", self.lang), style="dim")
         self.query_one("#picker-goal", Static).update(body)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

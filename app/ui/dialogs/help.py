@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from app.ui.dialogs.any_key import AnyKeyModal
 from app.ui.widgets.canvas import fit
-from app.words import tr
+from app.words import word
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
         ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
@@ -40,14 +40,14 @@ class HelpScreen(AnyKeyModal):
         table = Text()
         for key, text in keys:
             table.append(fit(key, key_w), style="bold")
-            table.append(tr(text, lang) + "\n")
+            table.append(word(text, lang) + "\n")
         legend = Text()
-        legend.append(tr("help.legend", lang) + "\n", style="bold")
+        legend.append(word("help.legend.heading", lang) + "\n", style="bold")
         for key in LEGEND:
-            legend.append(tr(key, lang) + "\n")
-        legend.append("\n" + tr("help.dismiss", lang), style="dim")
+            legend.append(word(key, lang) + "\n")
+        legend.append("\n" + word("help.dismiss", lang), style="dim")
         with Vertical(id="help-box") as box:
-            box.border_title = tr("help.title", lang)
+            box.border_title = word("help.title", lang)
             yield Static(table)
             yield Static("")
             yield Static(legend)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from app.quiz_words import qtr
+from app.words import word
 
 
 class LeaveQuizScreen(ModalScreen[bool]):
@@ -29,9 +29,9 @@ class LeaveQuizScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = qtr("leave.title", self.lang)
-            yield Static(Text(qtr("leave.body", self.lang)))
-            yield Static(Text(qtr("leave.keys", self.lang), style="bold"))
+            box.border_title = word("quiz.leave.title", self.lang)
+            yield Static(Text(word("quiz.leave.body", self.lang)))
+            yield Static(Text(word("quiz.leave.keys", self.lang), style="bold"))
 
     def action_answer(self, leave: bool) -> None:
         self.dismiss(leave)

@@ -8,18 +8,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from app.practice_words import pt
 from app.ui.dialogs.any_key import AnyKeyModal
 from app.ui.widgets.canvas import fit
-from app.words import tr
+from app.words import word
 from models.grammar import usage_lines
 
-TYPING_KEYS = (("Enter", "help.enter"), ("Tab", "help.tab"), ("↑ ↓", "help.history"),
-               ("Esc", "help.escape_typing"))
-OTHER_KEYS = (("/  i", "help.type"), ("h", "help.hint"), ("u", "help.undo"), ("r", "help.reset"),
-              ("d", "help.done"), ("s", "help.solution"), ("e", "help.exercises"),
-              ("← →", "help.replay"), ("l", "help.lang"), ("?", "key.help"),
-              ("Esc", "help.back"))
+TYPING_KEYS = (("Enter", "practice.help.enter"), ("Tab", "practice.help.tab"),
+               ("↑ ↓", "practice.help.history"), ("Esc", "practice.help.escape_typing"))
+OTHER_KEYS = (("/  i", "practice.help.type"), ("h", "practice.help.hint"),
+              ("u", "practice.help.undo"), ("r", "practice.help.reset"),
+              ("d", "practice.help.done"), ("s", "practice.help.solution"),
+              ("e", "practice.help.exercises"), ("← →", "practice.help.replay"),
+              ("l", "practice.help.lang"), ("?", "key.help"), ("Esc", "practice.help.back"))
 
 
 class PracticeHelpScreen(AnyKeyModal):
@@ -36,28 +36,25 @@ class PracticeHelpScreen(AnyKeyModal):
         super().__init__()
         self.lang = lang
 
-    def _word(self, key: str) -> str:
-        return tr(key, self.lang) if key.startswith("key.") else pt(key, self.lang)
-
     def _table(self, heading: str, keys) -> Text:
         key_w = max(cell_len(k) for k, _ in keys) + 2
         text = Text()
-        text.append(pt(heading, self.lang) + "\n", style="bold underline")
-        for key, word in keys:
+        text.append(word(heading, self.lang) + "\n", style="bold underline")
+        for key, what in keys:
             text.append(fit(key, key_w), style="bold")
-            text.append(self._word(word) + "\n")
+            text.append(word(what, self.lang) + "\n")
         return text
 
     def compose(self) -> ComposeResult:
         lang = self.lang
         language = Text()
-        language.append(pt("help.language", lang) + "\n", style="bold underline")
+        language.append(word("practice.help.language", lang) + "\n", style="bold underline")
         for line in usage_lines():
             language.append(line + "\n")
         with Vertical() as box:
-            box.border_title = pt("help.title", lang)
-            yield Static(self._table("help.typing", TYPING_KEYS))
-            yield Static(Text(pt("help.ctrl", lang) + "\n", style="italic"))
-            yield Static(self._table("help.other", OTHER_KEYS))
+            box.border_title = word("practice.help.title", lang)
+            yield Static(self._table("practice.help.typing", TYPING_KEYS))
+            yield Static(Text(word("practice.help.ctrl", lang) + "\n", style="italic"))
+            yield Static(self._table("practice.help.other", OTHER_KEYS))
             yield Static(language)
-            yield Static(Text(pt("help.dismiss", lang), style="dim"))
+            yield Static(Text(word("practice.help.dismiss", lang), style="dim"))

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from app.quiz_words import qtr
 from app.ui.dialogs.any_key import AnyKeyModal
 from app.ui.widgets.quiz_view import hanging
+from app.words import word
 
-HELP_KEYS = (("1-9", "help.digits"), ("↑ ↓", "help.arrows"), ("Enter", "help.enter"),
-             ("Space", "help.space"), ("s", "help.skip"), ("PgUp PgDn", "help.pages"),
-             ("r", "help.retake"), ("l", "help.lang"), ("Esc", "help.leave"))
+HELP_KEYS = (("1-9", "quiz.help.digits"), ("↑ ↓", "quiz.help.arrows"),
+             ("Enter", "quiz.help.enter"), ("Space", "quiz.help.space"), ("s", "quiz.help.skip"),
+             ("PgUp PgDn", "quiz.help.pages"), ("r", "quiz.help.retake"),
+             ("l", "quiz.help.lang"), ("Esc", "quiz.help.leave"))
 
 
 class QuizHelpScreen(AnyKeyModal):
@@ -34,10 +35,10 @@ class QuizHelpScreen(AnyKeyModal):
         lang = self.lang
         table = hanging(max(len(k) for k, _ in HELP_KEYS), expand=False)
         for key, words in HELP_KEYS:
-            table.add_row(Text(key, style="bold"), qtr(words, lang))
+            table.add_row(Text(key, style="bold"), word(words, lang))
         with Vertical() as box:
-            box.border_title = qtr("help.title", lang)
+            box.border_title = word("quiz.help.title", lang)
             yield Static(table)
             yield Static("")
-            yield Static(Text(qtr("help.marks", lang)))
-            yield Static(Text(qtr("help.dismiss", lang), style="dim"))
+            yield Static(Text(word("quiz.help.marks", lang)))
+            yield Static(Text(word("quiz.help.dismiss", lang), style="dim"))

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from app.ui.widgets.canvas import fit
 from app.ui.widgets.chrome import KeyFooter, TooSmall, localize_bindings, preset_breakpoints
-from app.words import tr
+from app.words import word
 
 MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
@@ -65,7 +65,7 @@ class CourseMapScreen(Screen):
 
     def show_heading(self) -> None:
         self.query_one("#map-heading", Static).update(
-            Text(tr("map.heading", self.app.lang), style="bold"))
+            Text(word("map.heading", self.app.lang), style="bold"))
 
     def refresh_sections(self) -> None:
         app = self.app
@@ -79,7 +79,7 @@ class CourseMapScreen(Screen):
         keep = option_list.highlighted
         sections = app.toc.sections
         id_w = max(cell_len(s.id) for s in sections) + 2
-        mark = tr("map.done", lang)
+        mark = word("map.done", lang)
         options = []
         for section in sections:
             title = app.toc.text(lang, section.id).title
@@ -108,19 +108,19 @@ class CourseMapScreen(Screen):
         body = Text()
         body.append(f"{section.id}  {text.title}\n", style="bold")
         body.append("\n" + text.description + "\n\n")
-        body.append(tr(f"map.stage.{section.stage}", lang), style="italic")
-        body.append(" · " + tr("map.steps", lang, n=len(section.steps)) + "\n", style="italic")
+        body.append(word(f"map.stage.{section.stage}", lang), style="italic")
+        body.append(" · " + word("map.steps", lang, n=len(section.steps)) + "\n", style="italic")
         if section.exercise:
-            body.append(tr("map.practice", lang) + "\n", style="italic")
+            body.append(word("map.practice", lang) + "\n", style="italic")
         body.append("\n")
         for number, step in enumerate(section.steps, 1):
             body.append(f"{number:>2}. ", style="dim")
             body.append(text.steps[step.id].title + "\n")
         if section_id in app.completed_sections():
-            body.append("\n" + tr("map.done", lang) + " · " + tr("map.completed", lang) + "\n",
+            body.append("\n" + word("map.done", lang) + " · " + word("map.completed", lang) + "\n",
                         style="bold green")
         body.append(self._scores(section_id))
-        body.append("\n" + tr("map.open_hint", lang), style="dim")
+        body.append("\n" + word("map.open_hint", lang), style="dim")
         self.query_one("#map-description", Static).update(body)
 
     def _want_progress(self) -> None:
@@ -144,13 +144,13 @@ class CourseMapScreen(Screen):
         lang = self.app.lang
         record = self._progress.section(section_id)
         if record.quiz:
-            out.append(tr("map.quiz_best", lang, score=record.quiz.best_score,
+            out.append(word("map.quiz_best", lang, score=record.quiz.best_score,
                           n=record.quiz.attempts) + "\n")
         if record.practice:
-            out.append(tr("map.practice_best", lang, score=record.practice.best_score,
+            out.append(word("map.practice_best", lang, score=record.practice.best_score,
                           n=record.practice.attempts))
             if record.practice.passed:
-                out.append(tr("map.practice_passed", lang), style="bold green")
+                out.append(word("map.practice_passed", lang), style="bold green")
             out.append("\n")
         return out
 

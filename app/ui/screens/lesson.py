@@ -27,7 +27,7 @@ from app.ui.widgets.chrome import (
 from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, timeline_of
-from app.words import tr
+from app.words import word
 from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer
 
 FPS = 30
@@ -218,11 +218,11 @@ class LessonScreen(Screen):
     def clock_text(self) -> str:
         lang = self.lang
         if self.animating:
-            state = tr("clock.paused" if self.paused else "clock.playing", lang)
+            state = word("clock.paused" if self.paused else "clock.playing", lang)
         else:
-            state = tr("clock.done", lang)
-        auto = f" · {tr('clock.auto', lang)}" if self.autoplay else ""
-        return f"{state}{auto} · {tr('clock.speed', lang, speed=self.speed)}"
+            state = word("clock.done", lang)
+        auto = f" · {word('clock.auto', lang)}" if self.autoplay else ""
+        return f"{state}{auto} · {word('clock.speed', lang, speed=self.speed)}"
 
     def show_step_bar(self) -> None:
         step = self.section.steps[self.k]

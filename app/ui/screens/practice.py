@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, RichLog, Static
 
-from app.practice_words import word
 from app.ui.dialogs.confirm_solution import ConfirmSolutionScreen
 from app.ui.dialogs.exercise_picker import ExercisePickerScreen
 from app.ui.dialogs.practice_help import PracticeHelpScreen
@@ -30,6 +29,7 @@ from app.ui.widgets.chrome import KeyFooter, TooSmall, emphasised, preset_breakp
 from app.ui.widgets.console import CommandConsole, Vocabulary, localize
 from app.ui.widgets.grade_view import grade_report
 from app.ui.widgets.stage import ClusterView, format_clock, timeline_of
+from app.words import render, word
 from models.actions import Action, ActionResult
 from models.exercises import Exercise
 from models.grading import Grade
@@ -43,18 +43,18 @@ LOG_LINES = 500
 
 # (keys, action, word key[, show]); the letter keys work when the input is not focused.
 PRACTICE_KEYS = (
-    ("slash,i", "type", "key.type", False),  # the input is in plain sight; help lists it
-    ("h", "hint", "key.hint"),
-    ("u", "undo", "key.undo"),
-    ("r", "reset", "key.reset"),
-    ("d", "done", "key.done"),
-    ("s", "solution", "key.solution"),
-    ("left", "replay(-1)", "key.replay_prev"),
-    ("right", "replay(1)", "key.replay_next"),
-    ("shift+left", "scrub(-1)", "key.replay_prev", False),
-    ("shift+right", "scrub(1)", "key.replay_next", False),
-    ("escape", "leave", "key.back"),
-    ("e", "exercises", "key.exercises"),
+    ("slash,i", "type", "practice.key.type", False),  # the input is in plain sight; help lists it
+    ("h", "hint", "practice.key.hint"),
+    ("u", "undo", "practice.key.undo"),
+    ("r", "reset", "practice.key.reset"),
+    ("d", "done", "practice.key.done"),
+    ("s", "solution", "practice.key.solution"),
+    ("left", "replay(-1)", "practice.key.replay_prev"),
+    ("right", "replay(1)", "practice.key.replay_next"),
+    ("shift+left", "scrub(-1)", "practice.key.replay_prev", False),
+    ("shift+right", "scrub(1)", "practice.key.replay_next", False),
+    ("escape", "leave", "practice.key.back"),
+    ("e", "exercises", "practice.key.exercises"),
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "help", "key.help"),
 )
@@ -176,7 +176,7 @@ class PracticeScreen(Screen):
     def on_mount(self) -> None:
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
         self.query_one("#practice-log", RichLog).can_focus = False
-        self.add_log("note", "log.start")
+        self.add_log("note", "practice.log.start")
         self.refresh_all()
         self.focus_input()
 
@@ -226,8 +226,9 @@ class PracticeScreen(Screen):
             self._chrome = (mode, self.lang)
             self.show_goal()
             self.set_class(self.graded, "-graded")
-            placeholder = word({GRADED: "console.graded", DEMO: "console.demo"}.get(
-                mode, "console.placeholder"), self.lang)
+            placeholder = word({GRADED: "practice.console.graded",
+                                DEMO: "practice.console.demo"}.get(
+                mode, "practice.console.placeholder"), self.lang)
             self.console.set_lang(self.lang, placeholder)
             self.console.input.disabled = mode != BUILD
             self.refresh_bindings()
@@ -252,28 +253,28 @@ class PracticeScreen(Screen):
         lang = self.lang
         session = self.session
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{word('bar.practice', lang)} · ", style="bold")
+        text.append(f"{word('practice.bar.practice', lang)} · ", style="bold")
         text.append(self.exercise.text(lang).title, style="bold")
         text.append("  ")
         if session.graded:
             grade = session.grade
-            key = "bar.passed" if grade.passed else "bar.failed"
+            key = "practice.bar.passed" if grade.passed else "practice.bar.failed"
             text.append(word(key, lang, score=grade.score),
                         style="bold green" if grade.passed else "bold red")
             if self.replay_stop is not None:
                 stops = session.stops()
                 k = stops.index(self.replay_stop) + 1 if self.replay_stop in stops else 0
-                text.append("   " + word("bar.replay", lang, k=k or "·", n=len(stops),
+                text.append("   " + word("practice.bar.replay", lang, k=k or "·", n=len(stops),
                                         t=format_clock(self.replay_stop.t)), style="bold")
                 text.append(" · " + self.replay_where(self.replay_stop), style="italic")
         elif session.busy:
             speed = speed_after(time.monotonic() - self._command_started)
-            text.append(word("bar.running", lang, command=session.sim.current.text(),
+            text.append(word("practice.bar.running", lang, command=session.sim.current.text(),
                              speed=f"{speed:.0f}"), style="bold yellow")
         else:
-            text.append(word("bar.ready", lang, n=len(session.actions)))
+            text.append(word("practice.bar.ready", lang, n=len(session.actions)))
         if session.demo:
-            text.append("  · " + word("bar.demo", lang), style="italic")
+            text.append("  · " + word("practice.bar.demo", lang), style="italic")
         self.query_one("#practice-bar", Static).update(text)
 
     def replay_where(self, stop: Stop) -> str:
@@ -281,31 +282,31 @@ class PracticeScreen(Screen):
         results = self.session.results
         if self.session.during(stop):
             action = results[stop.done].action
-            return word("replay.during", lang, line=action.line, command=action.text())
+            return word("practice.replay.during", lang, line=action.line, command=action.text())
         if stop.done:
             action = results[stop.done - 1].action
-            return word("replay.after", lang, line=action.line, command=action.text())
-        return word("replay.start", lang)
+            return word("practice.replay.after", lang, line=action.line, command=action.text())
+        return word("practice.replay.start", lang)
 
     def show_goal(self) -> None:
         lang = self.lang
         text = self.exercise.text(lang)
         goal = Text()
-        goal.append(word("goal.heading", lang) + "\n", style="bold underline")
+        goal.append(word("practice.goal.heading", lang) + "\n", style="bold underline")
         goal.append(emphasised(text.goal))
         self.query_one("#practice-goal", Static).update(goal)
         hint = Text()
         if self.hints_shown:
-            hint.append(word("hint.heading", lang, k=self.hints_shown, n=len(text.hints)) + "\n",
-                        style="bold")
+            hint.append(word("practice.hint.heading", lang, k=self.hints_shown,
+                             n=len(text.hints)) + "\n", style="bold")
             for tier in text.hints[:self.hints_shown]:
                 hint.append("• ")
                 hint.append(emphasised(tier))
                 hint.append("\n")
             if self.hints_shown >= len(text.hints):
-                hint.append(word("hint.all", lang), style="italic")
+                hint.append(word("practice.hint.all", lang), style="italic")
         else:
-            hint.append(word("hint.none", lang), style="italic")
+            hint.append(word("practice.hint.none", lang), style="italic")
         self.query_one("#practice-hint", Static).update(hint)
 
     def show_grade(self) -> None:
@@ -315,12 +316,12 @@ class PracticeScreen(Screen):
             view.update("")
             return
         lang = self.lang
-        note = word("grade.demo", lang) if self.session.demo else (
-            word("grade.saved", lang) if self._saved else "")
+        note = word("practice.grade.demo", lang) if self.session.demo else (
+            word("practice.grade.saved", lang) if self._saved else "")
         line = self.session.running_line(self.replay_stop) if self.replay_stop else None
         report = grade_report(grade, lang, replay_line=line,
                               efficiency=self.session.efficiency(), note=note)
-        report.append("\n" + word("grade.replay", lang), style="dim")
+        report.append("\n" + word("practice.grade.replay", lang), style="dim")
         view.update(report)
 
     # --- the log -------------------------------------------------------------------------
@@ -337,14 +338,14 @@ class PracticeScreen(Screen):
             return Text(f"{action.line:>3} › {action.text()}", style="bold")
         if kind == "result":
             result: ActionResult = payload
-            text = Text("    " + ("✓ " if result.ok else "✗ ") + result.message.render(lang),
+            text = Text("    " + ("✓ " if result.ok else "✗ ") + render(result.message, lang),
                         style="" if result.ok else "bold red")
             for line in result.lines:
-                text.append("\n      " + line.render(lang))
+                text.append("\n      " + render(line, lang))
             return text
         if kind == "undo":
             action = payload
-            return Text(word("log.undo", lang, line=action.line, command=action.text()),
+            return Text(word("practice.log.undo", lang, line=action.line, command=action.text()),
                         style="yellow")
         if kind == "error":
             return Text(payload(lang) if callable(payload) else str(payload), style="red")
@@ -370,14 +371,14 @@ class PracticeScreen(Screen):
         try:
             action = self.session.parse(text)
         except ParseError as err:
-            self.console.show_feedback(err.render(self.lang), "error")
+            self.console.show_feedback(render(err.message, self.lang), "error")
             return
         self.console.input.remember(text.strip())
         self.console.input.value = ""
         note = ""
         if self.session.busy:
             self.finish_running()
-            note = word("console.busy", self.lang)
+            note = word("practice.console.busy", self.lang)
         self.console.show_feedback(note, "note" if note else "")
         self.panel.clear()
         if action is not None:
@@ -392,10 +393,10 @@ class PracticeScreen(Screen):
     def on_command_console_completed(self, event: CommandConsole.Completed) -> None:
         event.stop()
         if event.choices:
-            self.console.show_feedback(word("console.choices", self.lang,
+            self.console.show_feedback(word("practice.console.choices", self.lang,
                                             words=" ".join(event.choices)), "note")
         elif event.nothing:
-            self.console.show_feedback(word("console.no_choice", self.lang), "note")
+            self.console.show_feedback(word("practice.console.no_choice", self.lang), "note")
         else:
             self.console.show_feedback("", "")
 
@@ -456,7 +457,7 @@ class PracticeScreen(Screen):
             self.grade_attempt()
             return
         if session.goal_now():
-            self.add_log("note", "log.goal")
+            self.add_log("note", "practice.log.goal")
             self.grade_attempt()
             return
         self.refresh_all()
@@ -489,7 +490,7 @@ class PracticeScreen(Screen):
     def grade_attempt(self) -> Grade:
         """Grade the run as it stands, save it (not the reference's), and open the replay."""
         session = self.session
-        grade = session.grade_now(self.lang)
+        grade = session.grade_now()
         self._saved = False
         if not session.demo:  # the App records it and answers with attempt_recorded()
             self.post_message(self.AttemptGraded(self, self.exercise.id, session.commands_text(),
@@ -505,7 +506,8 @@ class PracticeScreen(Screen):
         """The App's answer to `AttemptGraded`: saved, or why not."""
         self._saved = error is None
         if error is not None:
-            self.add_log("error", lambda lang, e=error: word("log.saved_failed", lang, error=e))
+            self.add_log("error", lambda lang, e=error: word("practice.log.saved_failed", lang,
+                                                              error=e))
         self.show_grade()
 
     # --- actions -------------------------------------------------------------------------
@@ -546,7 +548,7 @@ class PracticeScreen(Screen):
             if self.graded:  # an empty attempt was graded: back to the start state to go on
                 self.action_reset()
             else:
-                self.add_log("note", "log.nothing_to_undo")
+                self.add_log("note", "practice.log.nothing_to_undo")
             return
         self.replay_stop = None
         self._replays.clear()
@@ -558,7 +560,7 @@ class PracticeScreen(Screen):
         self.session.reset()
         self.replay_stop = None
         self._replays.clear()
-        self.add_log("note", "log.reset")
+        self.add_log("note", "practice.log.reset")
         self.refresh_all()
         self.focus_input()
 
@@ -585,7 +587,7 @@ class PracticeScreen(Screen):
         self.session.play_solution()
         self.replay_stop = None
         self._replays.clear()
-        self.add_log("note", "log.solution")
+        self.add_log("note", "practice.log.solution")
         self.refresh_all()
         first = self.session.next_pending()
         if first is not None:

@@ -27,7 +27,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from app.quiz_words import points_text, qtr
 from app.ui.dialogs.leave_quiz import LeaveQuizScreen
 from app.ui.dialogs.quiz_help import QuizHelpScreen
 from app.ui.widgets.chrome import KeyFooter, TooSmall, preset_breakpoints
@@ -41,6 +40,7 @@ from app.ui.widgets.quiz_view import (
     hanging,
     review_renderable,
 )
+from app.words import points_text, word
 from models.quiz import ORDER, PRACTICAL, Answer, Quiz, QuizRun, Shown
 
 PRACTICE_MODULE = "app.ui.screens.practice"
@@ -116,10 +116,10 @@ def open_quiz(app, section_id: str, seed: int | None = None) -> None:
     try:
         quiz = load_all_quizzes().get(section_id)
     except CourseFileError as err:
-        app.notify(qtr("open.broken", app.lang, error=err), severity="error", timeout=10)
+        app.notify(word("quiz.open.broken", app.lang, error=err), severity="error", timeout=10)
         return
     if quiz is None:
-        app.notify(qtr("open.none", app.lang, id=section_id), severity="warning")
+        app.notify(word("quiz.open.none", app.lang, id=section_id), severity="warning")
         return
     app.push_screen(QuizScreen(quiz, seed=seed))
 
@@ -127,38 +127,39 @@ def open_quiz(app, section_id: str, seed: int | None = None) -> None:
 def _key_bindings(phase: str, lang: str, *, count: int, grabbed: bool, last: bool,
                   practice: bool) -> list:
     """The keys that work in `phase`, with footer words in `lang` (one footer entry a job)."""
-    say = qtr
     keys: list[Binding] = []
     if phase == ASK:
         for i in range(min(count, MAX_DIGIT_KEYS)):
-            keys.append(Binding(str(i + 1), f"pick({i})", say("key.answer", lang), show=i == 0,
-                                key_display=f"1-{min(count, MAX_DIGIT_KEYS)}"))
+            keys.append(Binding(str(i + 1), f"pick({i})", word("quiz.key.answer", lang),
+                                show=i == 0, key_display=f"1-{min(count, MAX_DIGIT_KEYS)}"))
     if phase in (ASK, ARRANGE):
-        keys += [Binding("up", "cursor(-1)", say("key.move", lang), key_display="↑↓"),
-                 Binding("down", "cursor(1)", say("key.move", lang), show=False)]
+        keys += [Binding("up", "cursor(-1)", word("quiz.key.move", lang), key_display="↑↓"),
+                 Binding("down", "cursor(1)", word("quiz.key.move", lang), show=False)]
     if phase == ASK:
-        keys.append(Binding("enter", "choose", say("key.pick", lang)))
+        keys.append(Binding("enter", "choose", word("quiz.key.pick", lang)))
     elif phase == ARRANGE:
-        keys += [Binding("space", "grab", say("key.drop" if grabbed else "key.grab", lang)),
-                 Binding("enter", "submit_order", say("key.submit", lang))]
+        keys += [Binding("space", "grab",
+                         word("quiz.key.drop" if grabbed else "quiz.key.grab", lang)),
+                 Binding("enter", "submit_order", word("quiz.key.submit", lang))]
     elif phase == PRACTICE and practice:
-        keys.append(Binding("enter", "open_practice", say("key.open", lang)))
+        keys.append(Binding("enter", "open_practice", word("quiz.key.open", lang)))
     elif phase == ANSWERED:
-        words = say("key.result" if last else "key.next", lang)
+        words = word("quiz.key.result" if last else "quiz.key.next", lang)
         keys += [Binding("enter", "next", words), Binding("right", "next", words, show=False),
                  Binding("n", "next", words, show=False)]
     if phase in (ANSWERED, END):
-        keys += [Binding("up", "scroll(-1)", say("key.scroll", lang), key_display="↑↓"),
-                 Binding("down", "scroll(1)", say("key.scroll", lang), show=False)]
+        keys += [Binding("up", "scroll(-1)", word("quiz.key.scroll", lang), key_display="↑↓"),
+                 Binding("down", "scroll(1)", word("quiz.key.scroll", lang), show=False)]
     if phase in (ASK, ARRANGE, PRACTICE):
-        keys.append(Binding("s", "skip", say("key.skip", lang)))
+        keys.append(Binding("s", "skip", word("quiz.key.skip", lang)))
     if phase == END:
-        keys.append(Binding("r", "retake", say("key.retake", lang)))
-    keys += [Binding("pageup", "page(-1)", say("key.scroll", lang), show=False),
-             Binding("pagedown", "page(1)", say("key.scroll", lang), show=False),
-             Binding("l", "app.switch_lang", say("key.lang", lang)),
-             Binding("question_mark", "help", say("key.help", lang)),
-             Binding("escape", "leave", say("key.back" if phase == END else "key.leave", lang))]
+        keys.append(Binding("r", "retake", word("quiz.key.retake", lang)))
+    keys += [Binding("pageup", "page(-1)", word("quiz.key.scroll", lang), show=False),
+             Binding("pagedown", "page(1)", word("quiz.key.scroll", lang), show=False),
+             Binding("l", "app.switch_lang", word("quiz.key.lang", lang)),
+             Binding("question_mark", "help", word("quiz.key.help", lang)),
+             Binding("escape", "leave",
+                     word("quiz.key.back" if phase == END else "quiz.key.leave", lang))]
     return keys
 
 
@@ -328,13 +329,13 @@ class QuizScreen(Screen):
 
     def _draw_bar(self, shown: Shown | None) -> None:
         lang = self.lang
-        left = f"{qtr('bar.quiz', lang)} · {self.quiz.id} {self.quiz.title(lang)}"
+        left = f"{word('quiz.bar.quiz', lang)} · {self.quiz.id} {self.quiz.title(lang)}"
         if shown is None:
-            right = qtr("bar.done", lang)
+            right = word("quiz.bar.done", lang)
             progress = ""
         else:
-            right = (qtr("bar.counter", lang, k=shown.number, n=shown.total) + " · "
-                     + qtr(f"kind.{shown.kind}", lang))
+            right = (word("quiz.bar.counter", lang, k=shown.number, n=shown.total) + " · "
+                     + word(f"quiz.kind.{shown.kind}", lang))
             progress = "".join(self._dot(i) for i in range(self.run.total))
         self.query_one(QuizBar).show(left, right, progress)
 
@@ -349,19 +350,19 @@ class QuizScreen(Screen):
         count = len(shown.option_ids)
         if phase == ARRANGE and self.grabbed_from is not None:
             held = shown.labels(lang)[self.arrangement[self.cursor]]
-            return Text(qtr("how.holding", lang, step=held), style="bold")
+            return Text(word("quiz.how.holding", lang, step=held), style="bold")
         if phase == PRACTICE:
             title = exercise_title(shown.question.exercise, lang)
-            text = Text(qtr("practical.exercise", lang, exercise=title) + "\n", style="bold")
+            text = Text(word("quiz.practical.exercise", lang, exercise=title) + "\n", style="bold")
             if self.practice_factory() is None:
-                text.append(qtr("practical.unavailable", lang))
+                text.append(word("quiz.practical.unavailable", lang))
             else:
-                text.append(qtr("how.practical", lang))
+                text.append(word("quiz.how.practical", lang))
             if self.practice_note:
                 text.append("\n\n" + self.practice_note, style="bold")
             return text
-        key = {ARRANGE: "how.order"}.get(phase, f"how.{shown.kind}")
-        return Text(qtr(key, lang, n=count))
+        key = {ARRANGE: "quiz.how.order"}.get(phase, f"quiz.how.{shown.kind}")
+        return Text(word(key, lang, n=count))
 
     def _draw_result(self, shown: Shown) -> None:
         result = self.query_one("#quiz-result", Static)
@@ -377,19 +378,19 @@ class QuizScreen(Screen):
     def _verdict(self, shown: Shown, answer: Answer) -> str:
         lang = self.lang
         if answer.skipped:
-            return qtr("result.skipped", lang)
+            return word("quiz.result.skipped", lang)
         if shown.kind == PRACTICAL:
             score = round(PRACTICE_OUT_OF * answer.score) if answer.score is not None else (
                 PRACTICE_OUT_OF if answer.passed else 0)
-            key = "result.passed" if answer.passed else "result.failed"
-            return qtr(key, lang, score=score, points=points_text(answer.credit))
+            key = "quiz.result.passed" if answer.passed else "quiz.result.failed"
+            return word(key, lang, score=score, points=points_text(answer.credit))
         if shown.kind == ORDER:
             if answer.correct:
-                return qtr("result.order_right", lang)
-            return qtr("result.order_wrong", lang, points=points_text(answer.credit))
+                return word("quiz.result.order_right", lang)
+            return word("quiz.result.order_wrong", lang, points=points_text(answer.credit))
         if answer.correct:
-            return qtr("result.right", lang)
-        return qtr("result.wrong", lang, n=shown.right[0] + 1)
+            return word("quiz.result.right", lang)
+        return word("quiz.result.wrong", lang, n=shown.right[0] + 1)
 
     def _draw_rows(self, shown: Shown, phase: str) -> None:
         rows = list(self.query(OptionRow))
@@ -418,15 +419,16 @@ class QuizScreen(Screen):
             for at, index in enumerate(answer.given):
                 placed = shown.right[at] == index
                 states.append(RowState(at + 1, labels[index], mark=RIGHT if placed else WRONG,
-                                       tag=qtr("tag.placed" if placed else "tag.misplaced", lang)))
+                                       tag=word("quiz.tag.placed" if placed
+                                                else "quiz.tag.misplaced", lang)))
             return states
         states = []
         for i, label in enumerate(labels):
             is_right = i in shown.right
             chosen = i in answer.given
-            tags = [qtr("tag.yours", lang)] if chosen else []
+            tags = [word("quiz.tag.yours", lang)] if chosen else []
             if is_right:
-                tags.append(qtr("tag.right", lang))
+                tags.append(word("quiz.tag.right", lang))
             mark = RIGHT if is_right else WRONG if chosen else ""
             states.append(RowState(i + 1, label, mark=mark, tag=" · ".join(tags),
                                    why=shown.why(lang, i)))
@@ -443,7 +445,7 @@ class QuizScreen(Screen):
         parts = Text()
         table = None
         if shown.kind == ORDER:
-            parts.append(qtr("heading.right_order", lang) + "\n", style="bold")
+            parts.append(word("quiz.heading.right_order", lang) + "\n", style="bold")
             labels = shown.labels(lang)
             table = hanging(len(str(len(labels))) + 1)
             for at, index in enumerate(shown.right):
@@ -455,10 +457,11 @@ class QuizScreen(Screen):
         explanation = shown.explanation(lang)
         tail = Text()
         if explanation:
-            tail.append(qtr("heading.explanation", lang) + "\n", style="bold")
+            tail.append(word("quiz.heading.explanation", lang) + "\n", style="bold")
             tail.append(explanation + "\n\n")
         last = self.run.position >= self.run.total - 1
-        tail.append(qtr("next.result" if last else "next.question", lang), style=styles["tag"])
+        tail.append(word("quiz.next.result" if last else "quiz.next.question", lang),
+                    style=styles["tag"])
         pieces = [parts, table, Text(""), tail] if table is not None else [tail]
         after.update(Group(*pieces))
 
@@ -466,14 +469,14 @@ class QuizScreen(Screen):
         lang = self.lang
         score = self.run.score()
         head = Text()
-        head.append(qtr("end.title", lang) + "\n", style="bold")
-        head.append(qtr("end.score", lang, points=points_text(score.points),
+        head.append(word("quiz.end.title", lang) + "\n", style="bold")
+        head.append(word("quiz.end.score", lang, points=points_text(score.points),
                         possible=score.possible, percent=score.percent,
                         correct=score.correct) + "\n", style="bold")
         if self.saved_as is not None:
-            head.append(qtr("end.saved", lang, n=self.saved_as) + "\n")
-        head.append(qtr("end.hint", lang) + "\n\n", style=self.styles_for_text()["why"])
-        head.append(qtr("end.review", lang) + "\n", style="bold underline")
+            head.append(word("quiz.end.saved", lang, n=self.saved_as) + "\n")
+        head.append(word("quiz.end.hint", lang) + "\n\n", style=self.styles_for_text()["why"])
+        head.append(word("quiz.end.review", lang) + "\n", style="bold underline")
         review = review_renderable(self.run.review(lang), lang, self.styles_for_text())
         self.query_one("#quiz-review", Static).update(Group(head, review))
 
@@ -564,7 +567,7 @@ class QuizScreen(Screen):
         if self.phase != PRACTICE:
             return
         if grade is None:
-            self.practice_note = qtr("practical.no_grade", self.lang)
+            self.practice_note = word("quiz.practical.no_grade", self.lang)
         else:
             passed, score = grade
             self.run.submit_practical(passed, score, PRACTICE_OUT_OF)

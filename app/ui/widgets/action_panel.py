@@ -119,24 +119,24 @@ class ActionPanel(Vertical):
             self.choices = tuple(word for word, _ in options)
             if self.sofar:
                 what = self.words(prompt_key, lang) if prompt_key else ""
-                prompt.update(self.words("builder.next", lang, sofar=" ".join(self.sofar),
+                prompt.update(self.words("practice.builder.next", lang, sofar=" ".join(self.sofar),
                                          what=what))
             else:
-                prompt.update(self.words("builder.pick", lang))
+                prompt.update(self.words("practice.builder.pick", lang))
             buttons = [Button(self.label_of(word, kind), name=word, classes="choice",
                               compact=True) for word, kind in options]
             if self.sofar:
-                buttons.append(Button(self.words("btn.cancel", lang), name="", classes="cancel",
-                                      compact=True, variant="warning"))
+                buttons.append(Button(self.words("practice.btn.cancel", lang), name="",
+                                      classes="cancel", compact=True, variant="warning"))
             grid.mount_all(buttons)
             grid.display = True
         else:
             self.choices = ()
-            prompt.update(self.words("actions.heading", lang) if self.mode == DEMO else "")
+            prompt.update(self.words("practice.actions.heading", lang) if self.mode == DEMO else "")
             grid.display = False
         for what in ALL_CONTROLS:
             button = self.query_one(f"#ctl-{what}", Button)
-            button.label = self.words(f"btn.{what}", lang)
+            button.label = self.words(f"practice.btn.{what}", lang)
             button.display = what in CONTROLS[self.mode]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from app.ui.widgets.canvas import fit
-from app.words import tr
+from app.words import word
 
 
 def localize_bindings(node: DOMNode, specs: Iterable[tuple], lang: str) -> None:
@@ -27,7 +27,7 @@ def localize_bindings(node: DOMNode, specs: Iterable[tuple], lang: str) -> None:
         keys, action, key = spec[:3]
         show = spec[3] if len(spec) > 3 else True
         priority = spec[4] if len(spec) > 4 else False
-        bindings.append(Binding(keys, action, tr(key, lang), show=show, priority=priority))
+        bindings.append(Binding(keys, action, word(key, lang), show=show, priority=priority))
     node._bindings = BindingsMap(bindings)
     if node.is_mounted:
         node.refresh_bindings()
@@ -72,7 +72,7 @@ class StepBar(Widget):
             return Text()
         st = self.state
         k, n = st["k"], st["n"]
-        counter = tr("step.counter", st["lang"], k=k + 1, n=n)
+        counter = word("step.counter", st["lang"], k=k + 1, n=n)
         dots = "●" * (k + 1) + "○" * (n - k - 1)
         width = self.content_size.width
         section = st["section"] if width >= 100 else st["section"].split(" ")[0]
@@ -100,8 +100,8 @@ class TooSmall(Static):
     """
 
     def show_size(self, width: int, height: int) -> None:
-        self.update(tr("too_small", "ko", w=width, h=height) + "\n\n"
-                    + tr("too_small", "en", w=width, h=height))
+        self.update(word("too_small", "ko", w=width, h=height) + "\n\n"
+                    + word("too_small", "en", w=width, h=height))
 
 
 class KeyFooter(Footer):

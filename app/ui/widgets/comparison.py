@@ -17,7 +17,7 @@ from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.widgets import Static
 
-from app.words import tr
+from app.words import word
 from models.course import Fleet
 
 # (field, header key, how to format it) in the order the table shows them.
@@ -106,26 +106,26 @@ class ComparisonView(ScrollableContainer):
         target = self.query_one("#comparison-table", Static)
         lang = self.lang
         if self.error:
-            target.update(Text(tr("tbl.failed_to_compute", lang, error=self.error),
+            target.update(Text(word("tbl.failed_to_compute", lang, error=self.error),
                                style="bold red"))
             return
         if self.rows is None:
-            target.update(Text(tr("tbl.computing", lang), style="italic"))
+            target.update(Text(word("tbl.computing", lang), style="italic"))
             return
         focus = self.focus_names
-        table = Table(caption=tr("tbl.caption", lang, servers=self.fleet.servers,
-                                 rps=f"{self.fleet.rps:g}", seed=self.fleet.seed),
+        table = Table(caption=word("tbl.caption", lang, servers=self.fleet.servers,
+                                   rps=f"{self.fleet.rps:g}", seed=self.fleet.seed),
                       caption_justify="left", header_style="bold", expand=False,
                       box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True)
-        table.add_column(tr("tbl.strategy", lang), no_wrap=True)
+        table.add_column(word("tbl.strategy", lang), no_wrap=True)
         for name, key, _fmt in COLUMNS:
-            header = tr(key, lang)
+            header = word(key, lang)
             table.add_column(f"» {header}" if name in focus else header, justify="right",
                              header_style="bold reverse" if name in focus else "bold",
                              style="bold" if name in focus else "")
         for row in self.rows:
             picked = row.strategy in focus
-            label = tr(f"strategy.{row.strategy}", lang)
+            label = word(f"strategy.{row.strategy}", lang)
             cells = [Text(f"» {label}" if picked else f"  {label}",
                           style="bold underline" if picked else "")]
             for name, _key, fmt in COLUMNS:

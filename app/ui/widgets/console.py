@@ -179,14 +179,14 @@ class CommandConsole(Vertical):
     """
 
     KEYS = (
-        ("enter", "submit", "key.run"),
-        ("tab", "complete", "key.complete", False),  # the placeholder tells of Tab and ↑↓
-        ("up", "history_back", "key.history", False),
-        ("down", "history_forward", "key.history", False),
-        ("escape", "leave", "key.leave"),
-        ("ctrl+t", "ask('hint')", "key.hint"),
-        ("ctrl+z", "ask('undo')", "key.undo"),
-        ("ctrl+d", "ask('done')", "key.done"),
+        ("enter", "submit", "practice.key.run"),
+        ("tab", "complete", "practice.key.complete", False),  # the placeholder tells of Tab and ↑↓
+        ("up", "history_back", "practice.key.history", False),
+        ("down", "history_forward", "practice.key.history", False),
+        ("escape", "leave", "practice.key.leave"),
+        ("ctrl+t", "ask('hint')", "practice.key.hint"),
+        ("ctrl+z", "ask('undo')", "practice.key.undo"),
+        ("ctrl+d", "ask('done')", "practice.key.done"),
         ("ctrl+l", "ask('lang')", "key.lang"),
         ("f1", "ask('help')", "key.help"),
     )
@@ -241,7 +241,8 @@ class CommandConsole(Vertical):
     def set_lang(self, lang: str, placeholder: str | None = None) -> None:
         self.lang = lang
         localize(self.input, self.KEYS, lang, self.words)
-        self.query_one("#console-prompt", Static).update(self.words("console.prompt", lang) + " ›")
+        prompt = self.words("practice.console.prompt", lang) + " ›"
+        self.query_one("#console-prompt", Static).update(prompt)
         if placeholder is not None:
             self.input.placeholder = placeholder
 

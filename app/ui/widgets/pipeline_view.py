@@ -10,7 +10,7 @@ from rich.segment import Segment
 
 from app.ui.widgets.canvas import Line, LinesView, fit
 from app.ui.widgets.stage import format_clock
-from app.words import tr
+from app.words import word
 from models.pipeline import STAGES, PipelineFrame
 
 GLYPHS = {"waiting": "·", "running": "▶", "passed": "✓", "failed": "✗", "skipped": "–"}
@@ -47,11 +47,11 @@ class PipelineView(LinesView):
             return lines
         states = {"waiting": pal.dim, "running": pal.checking, "passed": pal.healthy,
                   "failed": pal.error, "skipped": pal.dim}
-        lines.append([Segment(tr(f"pipe.{frame.mode}", lang), pal.warning + pal.strong),
-                      Segment("   " + tr("m.time", lang, t=format_clock(frame.t)), pal.dim)])
+        lines.append([Segment(word(f"pipe.{frame.mode}", lang), pal.warning + pal.strong),
+                      Segment("   " + word("m.time", lang, t=format_clock(frame.t)), pal.dim)])
         lines.append([])
-        label_w = max(cell_len(tr(f"pipe.{s}", lang)) for s in STAGES) + 4
-        commits = [tr("pipe.commit", lang, n=i + 1) for i in range(len(frame.stages))]
+        label_w = max(cell_len(word(f"pipe.{s}", lang)) for s in STAGES) + 4
+        commits = [word("pipe.commit", lang, n=i + 1) for i in range(len(frame.stages))]
         col_w = max([cell_len(c) for c in commits] + [4]) + 2
         header: Line = [Segment(" " * label_w)]
         for text in commits:
@@ -61,7 +61,7 @@ class PipelineView(LinesView):
         for j, stage in enumerate(STAGES):
             focused = stage in self.focus_names
             row: Line = [Segment("» " if focused else "  ", pal.warning + pal.strong),
-                         Segment(fit(tr(f"pipe.{stage}", lang), label_w - 2),
+                         Segment(fit(word(f"pipe.{stage}", lang), label_w - 2),
                                  pal.focus if focused else pal.strong)]
             for commit_states in frame.stages:
                 state = commit_states[j]
@@ -76,8 +76,8 @@ class PipelineView(LinesView):
                     arrows.append(Segment(fit(" " * pad + "│", col_w), pal.link_off))
                 lines.append(arrows)
         lines.append([])
-        deployed = ", ".join(tr("pipe.commit", lang, n=c) for c in frame.deployed)
-        lines.append([Segment(tr("pipe.deployed", lang, list=deployed or tr("pipe.none", lang)),
+        deployed = ", ".join(word("pipe.commit", lang, n=c) for c in frame.deployed)
+        lines.append([Segment(word("pipe.deployed", lang, list=deployed or word("pipe.none", lang)),
                               pal.healthy if frame.deployed else pal.dim)])
-        lines.append([Segment(tr("pipe.legend", lang), pal.dim)])
+        lines.append([Segment(word("pipe.legend", lang), pal.dim)])
         return lines

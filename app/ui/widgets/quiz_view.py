@@ -1,6 +1,6 @@
 """The quiz screen's pieces: the one-line bar, an option row, and the review at the end.
 
-Marks are glyphs and words (✓ ✗ › ↕ and "right answer"/"정답"), so nothing depends on colour
+Marks are glyphs and words (✓ ✗ › ↕ and "right answer"), so nothing depends on colour
 (NO_COLOR); colour comes from the theme through component classes. Long labels wrap in a
 column of their own with a hanging indent, measured in cells (Korean is two cells a character).
 """
@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from app.quiz_words import points_text, qtr
 from app.ui.widgets.canvas import fit
+from app.words import points_text, rendered, word
 from models.quiz import ORDER, ReviewItem
 
 RIGHT, WRONG = "right", "wrong"
@@ -162,14 +162,14 @@ def review_renderable(items: tuple[ReviewItem, ...], lang: str,
         gutter = Text(f"{mark} ", style=styles[RIGHT if item.correct else WRONG])
         head = Text(f"{item.number}. ", style="bold")
         head.append(item.prompt, style="bold")
-        head.append(" (" + qtr("end.points", lang, points=points_text(item.credit)) + ")",
+        head.append(" (" + word("quiz.end.points", lang, points=points_text(item.credit)) + ")",
                     style=styles["tag"])
         table.add_row(gutter, head)
-        table.add_row("", labelled(qtr("end.yours", lang), item.kind, item.your_answer,
-                                   styles["tag"]))
+        table.add_row("", labelled(word("quiz.end.yours", lang), item.kind,
+                                   rendered(item.your_answer, lang), styles["tag"]))
         if not item.correct:
-            table.add_row("", labelled(qtr("end.right", lang), item.kind, item.right_answer,
-                                       styles["tag"]))
+            table.add_row("", labelled(word("quiz.end.right", lang), item.kind,
+                                       rendered(item.right_answer, lang), styles["tag"]))
         why = item.explanation
         if not why and item.kind != ORDER:
             reasons = [n.why for n in item.notes if n.right and n.why]

@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from app.ui.widgets.canvas import Line, LinesView, Palette, fit
-from app.words import tr
+from app.words import word
 from models.frames import Frame, NodeView
 
 BOX_W = 7  # ┌─────┐
@@ -208,8 +208,8 @@ class ClusterView(LinesView):
         avail = height - 2  # below the title, above the metrics line
         rows = self.rows(frame, max(1, avail))
         n = len(rows)
-        label_w = max(cell_len(tr("chart.capacity", self.lang)),
-                      cell_len(tr("chart.failed", self.lang)))
+        label_w = max(cell_len(word("chart.capacity", self.lang)),
+                      cell_len(word("chart.failed", self.lang)))
         chart_w = width - label_w - 2
         # Room is handed out in order of use: the diagram, a one-row chart, air between
         # nodes, a taller chart, more air; whatever is left goes above the diagram.
@@ -257,11 +257,11 @@ class ClusterView(LinesView):
                     cells.append(BARS[h - floor - 1])
                 else:
                     cells.append(" ")
-            label = tr("chart.capacity", self.lang) if r == cap_rows - 1 else ""
+            label = word("chart.capacity", self.lang) if r == cap_rows - 1 else ""
             out.append([Segment(fit(label, label_w), pal.dim), Segment(" ▕", pal.dim),
                         Segment("".join(cells), pal.healthy)])
         bars = spark(fails, max(fails, default=0))
-        out.append([Segment(fit(tr("chart.failed", self.lang), label_w), pal.dim),
+        out.append([Segment(fit(word("chart.failed", self.lang), label_w), pal.dim),
                     Segment(" ▕", pal.dim),
                     Segment("".join(BARS[b - 1] if b else " " for b in bars), pal.error)])
         return out
@@ -270,7 +270,7 @@ class ClusterView(LinesView):
         line: Line = [Segment(self.label, pal.strong)]
         frame = self.frame
         if frame is not None and (frame.action or frame.fail_open):
-            note, style = ((tr("lb.fail_open", self.lang), pal.error) if frame.fail_open
+            note, style = ((word("lb.fail_open", self.lang), pal.error) if frame.fail_open
                            else (f"▶ {frame.action}", pal.checking))
             gap = width - cell_len(self.label) - cell_len(note)
             if gap >= 2:
@@ -281,13 +281,13 @@ class ClusterView(LinesView):
         """Serving, ok, failed, instances and time; the least needed go first when it is narrow."""
         lang = self.lang
         parts = {
-            "serving": Segment(tr("m.serving", lang, n=frame.serving, total=frame.instances),
+            "serving": Segment(word("m.serving", lang, n=frame.serving, total=frame.instances),
                                pal.healthy if frame.serving else pal.error),
-            "ok": Segment(tr("m.ok", lang, n=f"{frame.ok:,}")),
-            "failed": Segment(tr("m.failed", lang, n=f"{frame.failed:,}"),
+            "ok": Segment(word("m.ok", lang, n=f"{frame.ok:,}")),
+            "failed": Segment(word("m.failed", lang, n=f"{frame.failed:,}"),
                               pal.error if frame.failed else Style()),
-            "instances": Segment(tr("m.instances", lang, n=frame.instances)),
-            "time": Segment(tr("m.time", lang, t=format_clock(frame.t)), pal.dim),
+            "instances": Segment(word("m.instances", lang, n=frame.instances)),
+            "time": Segment(word("m.time", lang, t=format_clock(frame.t)), pal.dim),
         }
         order = ["serving", "ok", "failed", "instances", "time"]
         for drop in ("", "ok", "time"):
@@ -335,9 +335,9 @@ class ClusterView(LinesView):
             if row.kind == "group":
                 style = pal.blue if row.group == "blue" else pal.green
                 key = f"group.{row.group}"
-                grid[y] += [Segment(" "), Segment(f"■ {tr(key, self.lang)}", style + pal.strong)]
+                grid[y] += [Segment(" "), Segment(f"■ {word(key, self.lang)}", style + pal.strong)]
             elif row.kind == "more":
-                grid[y] += [Segment("  " + tr("more", self.lang, n=row.count), pal.dim)]
+                grid[y] += [Segment("  " + word("more", self.lang, n=row.count), pal.dim)]
             elif row.depth == 0:
                 grid[y] += self._node_line(row.node, frame, link, pal)
             else:
@@ -410,19 +410,19 @@ class ClusterView(LinesView):
 
     def _state_segments(self, node: NodeView, pal: Palette) -> Line:
         key = state_key(node)
-        segs: Line = [Segment(tr(key, self.lang), self.state_style(key, pal))]
+        segs: Line = [Segment(word(key, self.lang), self.state_style(key, pal))]
         if node.state == "deploying" and node.phase:
             segs.append(Segment(f" · {node.phase}", pal.checking))
         if node.kind == "host" and node.version is None and node.state == "running":
-            segs.append(Segment(f" · {tr('st.no_app', self.lang)}", pal.dim))
+            segs.append(Segment(f" · {word('st.no_app', self.lang)}", pal.dim))
         if not node.good and node.version is not None and node.state == "running":
-            segs.append(Segment(f" · {tr('st.http500', self.lang)}", pal.error))
+            segs.append(Segment(f" · {word('st.http500', self.lang)}", pal.error))
         if node.kind == "host" and node.state not in ("terminated",) and self._is_proxy(node):
             live = self._live_port(node)
             if live:
-                segs.append(Segment(f"  {tr('nginx', self.lang, port=live)}", pal.dim))
+                segs.append(Segment(f"  {word('nginx', self.lang, port=live)}", pal.dim))
         if key == "st.draining" and node.in_flight:
-            in_flight = tr("st.in_flight", self.lang, n=node.in_flight)
+            in_flight = word("st.in_flight", self.lang, n=node.in_flight)
             segs.append(Segment(f" · {in_flight}", pal.warning))
         return segs
 
