@@ -2,7 +2,7 @@
 
 The data directory is the `path` given to `ProgressStore.open`, else $DEPLOYLAB_DATA_DIR (tests and
 classrooms set it), else the user data directory platformdirs gives for "deploylab". Profile names
-are letters (any script, so 김민수 works), digits, '-', '_' and '.'; they are compared
+are letters (any script, so a Korean name works), digits, '-', '_' and '.'; they are compared
 case-insensitively because the file systems of macOS and Windows are.
 """
 
