@@ -2,8 +2,9 @@
 
 A structure file has a start state, the criteria, a reference solution and known-bad attempts;
 a variant names a `base` exercise and overrides parts of it (start state, criteria, scripts).
-Scripts may say {servers}, {version} and {new_version}. Everything is validated into
-`models.exercises` types; the first problem is a `CourseFileError` naming the file and line.
+Scripts may say {servers}, {version} and {new_version}. The files' shapes are declared in
+`lessons.schema.exercises`; what needs the engine is checked here, and everything becomes
+`models.exercises` types. The first problem is a `CourseFileError` naming the file, key and line.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from models.exercises import (
     CAPACITY,
     CLEANUP,
-    CRITERIA,
     GOAL,
     HINT_TIERS,
     NO_GREEN_TRAFFIC,
@@ -27,28 +29,24 @@ from models.exercises import (
     fill,
     nearest_id,
 )
-from models.params import FAULTS, SimParams
+from models.params import SimParams
 from models.practice import ParseError, parse_script
-from models.scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
+from models.scenarios import Scenario
 
 from . import COURSE_DIR, LOCALES
-from .files import CourseFileError, Fields, line_of, read_toml
+from .files import CourseFileError, TomlLines, decode, read_toml
+from .schema.exercises import (
+    ALL,
+    Criteria,
+    ExerciseFile,
+    ExerciseTextFile,
+    Start,
+    VariantFile,
+)
 from .words import render
 
-EXERCISE_KEYS = {"id", "base", "order", "start", "criteria", "solution", "bad"}
-START_KEYS = {"scenario", "servers", "version", "new_version", "rps", "seed", "fault"}
-CRITERION_KEYS = {
-    "zero-downtime": {"weight"},
-    "capacity": {"weight", "min_serving"},
-    "order": {"weight"},
-    "goal": {"weight", "version", "group", "serving"},
-    "cleanup": {"weight", "groups"},
-    "no-green-traffic": {"weight", "group"},
-}
-BAD_KEYS = {"id", "fails", "line", "script"}
-TEXT_KEYS = {"title", "goal", "hints"}
-ALL = "all"  # a count meaning the whole start fleet
-MAX_SERVERS = 64
+# The criteria as the files name them, and their attributes on `Criteria`.
+CRITERION_FIELDS = {f.encode_name: f.name for f in msgspec.structs.fields(Criteria)}
 
 
 @dataclass(frozen=True)
@@ -62,48 +60,35 @@ class ScriptOrigin:
         return None if self.first_line is None else self.first_line + script_line - 1
 
 
-def _script_origin(path: Path, header: str, index: int = 0) -> ScriptOrigin:
-    """Find the `script` key under the `index`-th `header` table (e.g. "[[bad]]")."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ScriptOrigin(path, None)
-    seen = -1
-    inside = False
-    for number, raw in enumerate(lines, 1):
-        text = raw.split("#", 1)[0].strip()
-        if text.startswith("["):
-            inside = text == header and (seen := seen + 1) == index
-            continue
-        if inside and text.startswith("script"):
-            value = text.split("=", 1)[1].strip() if "=" in text else ""
-            opens_block = value in ('"""', "'''")
-            return ScriptOrigin(path, number + 1 if opens_block else number)
-    return ScriptOrigin(path, None)
-
-
 @dataclass
 class _Raw:
-    """One structure file's tables before a variant is merged into its base."""
+    """One structure file's tables before a variant is merged into its base, and the files
+    its reference and known-bad scripts come from (a variant may keep its base's)."""
 
     path: Path
     data: dict[str, Any]
-    solution_origin: ScriptOrigin
-    bad_origins: list[ScriptOrigin]
+    lines: TomlLines
+    solution_from: TomlLines
+    bad_from: TomlLines
+
+    def solution_origin(self) -> ScriptOrigin:
+        return ScriptOrigin(self.solution_from.path,
+                            self.solution_from.text_line(("solution", "script")))
+
+    def bad_origin(self, index: int) -> ScriptOrigin:
+        return ScriptOrigin(self.bad_from.path, self.bad_from.text_line(("bad", index, "script")))
 
 
-def _read_raw(path: Path) -> _Raw:
+def _read_raw(path: Path) -> tuple[_Raw, ExerciseFile | None]:
+    """A structure file, its shape checked: a whole exercise, or what a variant changes."""
     data = read_toml(path)
-    f = Fields(path, data)
-    f.unknown(EXERCISE_KEYS)
-    exercise_id = f.text("id")
-    if exercise_id != path.stem:
-        raise CourseFileError(path, f"id '{exercise_id}' does not match the file name",
-                              line_of(path, "id"))
-    bad = data.get("bad", [])
-    count = len(bad) if isinstance(bad, list) else 0
-    return _Raw(path, data, _script_origin(path, "[solution]"),
-                [_script_origin(path, "[[bad]]", i) for i in range(count)])
+    lines = TomlLines(path)
+    decoded = decode(path, data, VariantFile if "base" in data else ExerciseFile, lines=lines)
+    if decoded.id != path.stem:
+        raise CourseFileError(path, f"id '{decoded.id}' does not match the file name",
+                              lines.line(("id",)))
+    return _Raw(path, data, lines, lines, lines), (
+        decoded if isinstance(decoded, ExerciseFile) else None)
 
 
 def _merge(base: _Raw, variant: _Raw) -> _Raw:
@@ -115,99 +100,69 @@ def _merge(base: _Raw, variant: _Raw) -> _Raw:
     if "order" in own:
         data["order"] = own["order"]
     for key in ("start", "criteria"):
-        if key in own:
-            table = Fields(variant.path, own).table_of(key).table
-            merged = data.setdefault(key, {})
-            for name, value in table.items():
-                if key == "criteria" and isinstance(value, dict) and isinstance(merged.get(name),
-                                                                                dict):
-                    merged[name] = {**merged[name], **value}
-                else:
-                    merged[name] = value
-    solution_origin, bad_origins = base.solution_origin, base.bad_origins
+        merged = data.setdefault(key, {})
+        for name, value in own.get(key, {}).items():
+            if key == "criteria" and isinstance(merged.get(name), dict):
+                merged[name] = {**merged[name], **value}
+            else:
+                merged[name] = value
+    solution_from, bad_from = base.solution_from, base.bad_from
     if "solution" in own:
-        data["solution"], solution_origin = own["solution"], variant.solution_origin
+        data["solution"], solution_from = own["solution"], variant.lines
     if "bad" in own:
-        data["bad"], bad_origins = own["bad"], variant.bad_origins
-    return _Raw(variant.path, data, solution_origin, bad_origins)
+        data["bad"], bad_from = own["bad"], variant.lines
+    return _Raw(variant.path, data, variant.lines, solution_from, bad_from)
 
 
-def _count(f: Fields, key: str, fleet: int, default: Any, least: int) -> int:
-    value = f.get(key, (int, str), default)
-    if value == ALL:
-        return fleet
-    if isinstance(value, str) or value < least:
-        raise CourseFileError(f.path, f"'{f.where}.{key}' should be a whole number of at least "
-                              f"{least} or \"{ALL}\"", line_of(f.path, key))
-    return value
-
-
-def _group(f: Fields, key: str, scenario: Scenario, default: Any = ...) -> str:
-    value = f.get(key, str, default)
-    if value and value not in scenario.groups:
-        raise CourseFileError(f.path, f"'{f.where}.{key}' is '{value}'; this start state has "
-                              f"groups {', '.join(scenario.groups)}", line_of(f.path, key))
-    return value
-
-
-def _start(f: Fields) -> tuple[Scenario, SimParams, int]:
-    f.unknown(START_KEYS)
-    kind = f.choice("scenario", (FLEET, BLUEGREEN, IN_SERVER))
-    servers = f.get("servers", int, 4)
-    if not 1 <= servers <= MAX_SERVERS:
-        raise CourseFileError(f.path, f"'start.servers' should be 1 to {MAX_SERVERS}",
-                              line_of(f.path, "servers"))
-    version, new_version = f.text("version", "v101"), f.text("new_version", "v102")
-    for value in (version, new_version):
-        if not value or value != value.lower() or any(c.isspace() for c in value):
-            raise CourseFileError(f.path, f"version '{value}' should be one lower-case word",
-                                  line_of(f.path, value))
+def _start(start: Start, lines: TomlLines) -> tuple[Scenario, SimParams]:
+    version, new_version = start.version, start.new_version
+    for key, value in (("version", version), ("new_version", new_version)):
+        if value != value.lower() or any(c.isspace() for c in value):
+            raise CourseFileError(lines.path, f"version '{value}' should be one lower-case word",
+                                  lines.line(("start", key)))
     if version == new_version:
-        raise CourseFileError(f.path, "'start.version' and 'start.new_version' are the same",
-                              line_of(f.path, "new_version"))
-    rps = f.get("rps", (int, float), 10.0)
-    if not 0 < rps <= 1000:
-        raise CourseFileError(f.path, "'start.rps' should be more than 0 and at most 1000",
-                              line_of(f.path, "rps"))
-    scenario = Scenario(kind, servers, version, new_version)
-    params = SimParams(rps=float(rps), fault=f.choice("fault", FAULTS, "none"),
-                       faulty_version=new_version)
-    return scenario, params, f.get("seed", int, 1)
+        raise CourseFileError(lines.path, "'start.version' and 'start.new_version' are the same",
+                              lines.line(("start", "new_version")))
+    scenario = Scenario(start.scenario, start.servers, version, new_version)
+    params = SimParams(rps=start.rps, fault=start.fault, faulty_version=new_version)
+    return scenario, params
 
 
-def _criterion(name: str, f: Fields, scenario: Scenario) -> CriterionSpec:
-    if name not in CRITERION_KEYS:
-        hint = nearest_id(name, CRITERIA)
-        raise CourseFileError(f.path, f"unknown criterion '{name}'"
-                              + (f"; did you mean '{hint}'?" if hint else ""),
-                              line_of(f.path, name))
-    f.unknown(CRITERION_KEYS[name])
-    weight = f.get("weight", int, 1)
-    if not 1 <= weight <= 100:
-        raise CourseFileError(f.path, f"'{f.where}.weight' should be 1 to 100",
-                              line_of(f.path, "weight"))
-    fleet = scenario.host_count
+def _count(value: int | str, fleet: int) -> int:
+    return fleet if value == ALL else int(value)
+
+
+def _group(name: str, key: str, group: str, scenario: Scenario, lines: TomlLines) -> str:
+    if group and group not in scenario.groups:
+        raise CourseFileError(lines.path, f"'criteria.{name}.{key}' is '{group}'; this start "
+                              f"state has groups {', '.join(scenario.groups)}",
+                              lines.line(("criteria", name, key)))
+    return group
+
+
+def _criterion(name: str, spec: Any, scenario: Scenario, lines: TomlLines) -> CriterionSpec:
+    fleet, weight = scenario.host_count, spec.weight
     if name == CAPACITY:
-        return CriterionSpec(name, weight, min_serving=_count(f, "min_serving", fleet, ..., 0))
+        return CriterionSpec(name, weight, min_serving=_count(spec.min_serving, fleet))
     if name == GOAL:
-        version = fill(f.text("version", scenario.new_version), scenario)
+        version = fill(spec.version or scenario.new_version, scenario)
         if version not in scenario.versions:
-            raise CourseFileError(f.path, f"'{f.where}.version' is '{version}'; this start state "
-                                  f"has {', '.join(scenario.versions)}", line_of(f.path, "version"))
-        return CriterionSpec(name, weight, version=version, group=_group(f, "group", scenario, ""),
-                             serving=_count(f, "serving", fleet, ALL, 1))
+            raise CourseFileError(lines.path, f"'criteria.goal.version' is '{version}'; this "
+                                  f"start state has {', '.join(scenario.versions)}",
+                                  lines.line(("criteria", name, "version")))
+        return CriterionSpec(name, weight, version=version,
+                             group=_group(name, "group", spec.group, scenario, lines),
+                             serving=_count(spec.serving, fleet))
     if name == CLEANUP:
-        groups = f.strings("groups")
-        if not groups:
-            raise CourseFileError(f.path, f"'{f.where}.groups' is empty", line_of(f.path, "groups"))
-        for group in groups:
+        for group in spec.groups:
             if group not in scenario.groups:
-                raise CourseFileError(f.path, f"'{f.where}.groups' names '{group}'; this start "
-                                      f"state has groups {', '.join(scenario.groups)}",
-                                      line_of(f.path, "groups"))
-        return CriterionSpec(name, weight, groups=tuple(groups))
+                raise CourseFileError(lines.path, f"'criteria.cleanup.groups' names '{group}'; "
+                                      f"this start state has groups {', '.join(scenario.groups)}",
+                                      lines.line(("criteria", name, "groups")))
+        return CriterionSpec(name, weight, groups=tuple(spec.groups))
     if name == NO_GREEN_TRAFFIC:
-        return CriterionSpec(name, weight, group=_group(f, "group", scenario))
+        return CriterionSpec(name, weight,
+                             group=_group(name, "group", spec.group, scenario, lines))
     return CriterionSpec(name, weight)
 
 
@@ -221,58 +176,53 @@ def _script(text: str, scenario: Scenario, origin: ScriptOrigin, what: str) -> s
     return script
 
 
-def _build(raw: _Raw) -> Exercise:
-    path, f = raw.path, Fields(raw.path, raw.data)
-    exercise_id = f.text("id")
-    scenario, params, seed = _start(f.table_of("start"))
-    criteria_table = f.table_of("criteria")
-    criteria = tuple(_criterion(name, criteria_table.table_of(name), scenario)
-                     for name in criteria_table.table)
+def _build(raw: _Raw, exercise: ExerciseFile) -> Exercise:
+    path, lines = raw.path, raw.lines
+    scenario, params = _start(exercise.start, lines)
+    criteria = tuple(_criterion(name, getattr(exercise.criteria, CRITERION_FIELDS[name]),
+                                scenario, lines)
+                     for name in raw.data["criteria"])
     if not criteria:
-        raise CourseFileError(path, "has no criteria", line_of(path, "criteria"))
+        raise CourseFileError(path, "has no criteria", lines.line(("criteria",)))
     ids = [c.id for c in criteria]
-    solution_table = f.table_of("solution")
-    solution_table.unknown({"script"})
-    solution = _script(solution_table.text("script"), scenario, raw.solution_origin,
+    solution = _script(exercise.solution.script, scenario, raw.solution_origin(),
                        "reference solution")
     bad: list[KnownBad] = []
-    for index, item in enumerate(f.tables("bad") if "bad" in raw.data else []):
-        item.unknown(BAD_KEYS)
-        bad_id = item.text("id")
-        origin = raw.bad_origins[index] if index < len(raw.bad_origins) else ScriptOrigin(path,
-                                                                                          None)
-        where = origin.path
-        if any(b.id == bad_id for b in bad):
-            raise CourseFileError(where, f"known-bad attempt '{bad_id}' appears twice",
-                                  line_of(where, bad_id))
-        fails = item.text("fails")
-        if fails not in ids:
-            raise CourseFileError(where, f"known-bad attempt '{bad_id}' fails '{fails}', which is "
-                                  f"not one of this exercise's criteria ({', '.join(ids)})",
-                                  line_of(where, f'"{fails}"'))
-        script = _script(item.text("script"), scenario, origin, f"known-bad attempt '{bad_id}'")
-        line = item.get("line", int)
+    where = raw.bad_from
+    for index, item in enumerate(exercise.bad):
+        here = ("bad", index)
+        if any(b.id == item.id for b in bad):
+            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' appears twice",
+                                  where.line(here + ("id",)))
+        if item.fails not in ids:
+            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' fails "
+                                  f"'{item.fails}', which is not one of this exercise's criteria "
+                                  f"({', '.join(ids)})", where.line(here + ("fails",)))
+        script = _script(item.script, scenario, raw.bad_origin(index),
+                         f"known-bad attempt '{item.id}'")
         commands = parse_script(script, scenario).actions
-        if line not in {a.line for a in commands}:
-            raise CourseFileError(where, f"known-bad attempt '{bad_id}' names line {line}, which "
-                                  "holds no command of its script", line_of(where, bad_id))
-        bad.append(KnownBad(bad_id, script, fails, line))
-    return Exercise(exercise_id, scenario, params, seed, criteria, solution, tuple(bad),
-                    base=raw.data.get("base"), order=f.get("order", int, 0))
+        if item.line not in {a.line for a in commands}:
+            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' names line "
+                                  f"{item.line}, which holds no command of its script",
+                                  where.line(here + ("line",)))
+        bad.append(KnownBad(item.id, script, item.fails, item.line))
+    return Exercise(exercise.id, scenario, params, exercise.start.seed, criteria, solution,
+                    tuple(bad), base=exercise.base, order=exercise.order)
 
 
 def _text(path: Path, scenario: Scenario, inherited: ExerciseText | None) -> ExerciseText:
-    f = Fields(path, read_toml(path))
-    f.unknown(TEXT_KEYS)
-    if "hints" in f.table or inherited is None:
-        hints = f.strings("hints")
+    text = decode(path, read_toml(path), ExerciseTextFile)
+    if text.hints is not None or inherited is None:
+        hints = text.hints
+        if hints is None:
+            raise CourseFileError(path, "'hints' is missing")
         if len(hints) != HINT_TIERS or any(not h.strip() for h in hints):
             raise CourseFileError(path, f"'hints' should be {HINT_TIERS} hints: a nudge, the "
-                                  "idea, nearly the answer", line_of(path, "hints"))
+                                  "idea, nearly the answer", TomlLines(path).line(("hints",)))
         hints = tuple(fill(h, scenario) for h in hints)
     else:
         hints = inherited.hints
-    return ExerciseText(fill(f.text("title"), scenario), fill(f.text("goal"), scenario), hints)
+    return ExerciseText(fill(text.title, scenario), fill(text.goal, scenario), hints)
 
 
 def load_exercises(root: Path = COURSE_DIR,
@@ -286,26 +236,29 @@ def load_exercises(root: Path = COURSE_DIR,
     folder = root / "exercises"
     if not folder.is_dir():
         return {}
-    raws = {p.stem: _read_raw(p) for p in sorted(folder.glob("*.toml"))}
-    merged: dict[str, _Raw] = {}
-    for exercise_id, raw in raws.items():
-        base_id = raw.data.get("base")
-        if base_id is None:
-            merged[exercise_id] = raw
+    read = {p.stem: _read_raw(p) for p in sorted(folder.glob("*.toml"))}
+    raws = {exercise_id: raw for exercise_id, (raw, _) in read.items()}
+    merged: dict[str, tuple[_Raw, ExerciseFile]] = {}
+    for exercise_id, (raw, decoded) in read.items():
+        if decoded is not None:
+            merged[exercise_id] = raw, decoded
             continue
-        base = raws.get(base_id) if isinstance(base_id, str) else None
+        base_id = raw.data["base"]
+        base = raws.get(base_id)
         if base is None or base_id == exercise_id:
-            hint = nearest_id(str(base_id), [k for k in raws if k != exercise_id])
+            hint = nearest_id(base_id, [k for k in raws if k != exercise_id])
             raise CourseFileError(raw.path, f"base exercise '{base_id}' does not exist"
                                   + (f"; did you mean '{hint}'?" if hint else ""),
-                                  line_of(raw.path, "base"))
+                                  raw.lines.line(("base",)))
         if "base" in base.data:
             raise CourseFileError(raw.path, f"base exercise '{base_id}' is itself a variant; "
-                                  "name the exercise it is based on", line_of(raw.path, "base"))
-        merged[exercise_id] = _merge(base, raw)
+                                  "name the exercise it is based on", raw.lines.line(("base",)))
+        variant = _merge(base, raw)
+        merged[exercise_id] = variant, decode(raw.path, variant.data, ExerciseFile,
+                                              lines=raw.lines)
     # Bases first, so a problem in a base is reported against the base's own file.
-    order = sorted(merged, key=lambda k: "base" in merged[k].data)
-    built = {k: _build(merged[k]) for k in order}
+    order = sorted(merged, key=lambda k: merged[k][1].base is not None)
+    built = {k: _build(*merged[k]) for k in order}
     exercises: dict[str, Exercise] = {}
     for exercise_id, exercise in built.items():
         texts: dict[str, ExerciseText] = {}
@@ -318,11 +271,12 @@ def load_exercises(root: Path = COURSE_DIR,
                                 exercise.scenario, inherited)
         exercises[exercise_id] = replace(exercise, texts=texts)
         if origins is not None:
-            raw = merged[exercise_id]
-            origins[(exercise_id, "solution")] = (raw.solution_origin.path,
-                                                  raw.solution_origin.first_line)
-            for bad, origin in zip(exercise.bad, raw.bad_origins, strict=False):
-                origins[(exercise_id, bad.id)] = (origin.path, line_of(origin.path, f'"{bad.id}"'))
+            raw = merged[exercise_id][0]
+            solution = raw.solution_origin()
+            origins[(exercise_id, "solution")] = (solution.path, solution.first_line)
+            for index, bad in enumerate(exercise.bad):
+                origins[(exercise_id, bad.id)] = (raw.bad_from.path,
+                                                  raw.bad_from.line(("bad", index, "id")))
     for lang in LOCALES:
         for path in sorted((root / lang / "exercises").glob("*.toml")):
             if path.stem not in exercises:

@@ -476,3 +476,89 @@ def test_a_table_without_its_fleet_is_named(copy):
     with pytest.raises(CourseFileError) as err:
         load_course(copy)
     assert "5.3.toml" in str(err.value) and "fleet" in str(err.value)
+
+
+# --- declared schemas -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("sections/5.1.1.toml", "servers = 4", 'servers = "4"',
+     "'panes.downtime.servers' should be an integer, not a string"),
+    ("sections/5.1.2.toml", 'stage = "cluster"\n', "", "'stage' is missing"),
+    ("sections/5.1.2.toml", 'stage = "cluster"', 'stage = "clusters"',
+     "'stage' is 'clusters'; expected one of cluster, pipeline, table"),
+    ("sections/5.1.1.toml", "servers = 4", "servers = 99",
+     "'panes.downtime.servers' should be 1 to 64"),
+    ("sections/5.1.1.toml", "until.zero = 45", 'until.zero = "later"',
+     "'steps[4].until.zero' is 'later'; expected a number or \"end\""),
+    ("en/5.1.1.toml", '[panes]\ndowntime = "Downtime deployment (recreate)"\n'
+     'zero = "Zero-downtime deployment (in-place, two at a time)"', 'panes = ["a", "b"]',
+     "'panes' should be a table, not an array"),
+    ("exercises/in-place.toml", "servers = 4", 'servers = "four"',
+     "'start.servers' should be an integer, not a string"),
+    ("exercises/in-place.toml", 'fails = "goal"\n', "", "'bad[6].fails' is missing"),
+    ("exercises/bluegreen.toml", "[criteria.zero-downtime]", "[criteria.zero-downtim]",
+     "'criteria.zero-downtim' is not a known key; did you mean 'zero-downtime'?"),
+    ("exercises/bluegreen.toml", 'groups = ["blue"]', 'groups = "blue"',
+     "'criteria.cleanup.groups' should be an array of strings, not a string"),
+    ("exercises/bluegreen-6.toml", "[start]\nservers = 6\nseed = 6", "start = [6, 6]",
+     "'start' should be a table, not an array"),
+    ("exercises/bluegreen-6.toml", "seed = 6", "sead = 6",
+     "'start.sead' is not a known key; did you mean 'seed'?"),
+    ("exercises/bluegreen.toml", 'min_serving = "all"', 'min_serving = "every"',
+     "'criteria.capacity.min_serving' is 'every'; expected an integer or \"all\""),
+])
+def test_a_file_that_does_not_fit_its_schema_names_the_key_and_its_line(copy, file, old, new,
+                                                                       message):
+    from lessons.exercises import load_exercises
+
+    path = copy / file
+    before = path.read_text("utf-8")
+    edit(path, old, new)
+    with pytest.raises(CourseFileError) as err:
+        load_exercises(copy) if file.startswith("exercises/") else load_course(copy)
+    assert err.value.path == path and err.value.problem == message
+    key = re.search(r"'([^']*)'", message).group(1).split(".")[-1].split("[")[0]
+    if "missing" in message:  # the line of the table that lacks it
+        assert err.value.line is None or key not in path.read_text("utf-8").splitlines()[
+            err.value.line - 1]
+    else:
+        assert key in path.read_text("utf-8").splitlines()[err.value.line - 1], before
+
+
+def test_key_lines_follow_tables_arrays_of_tables_and_inline_values(tmp_path):
+    from lessons.files import TomlLines
+
+    path = tmp_path / "x.toml"
+    path.write_text('a = 1  # [not.a.table]\nb = """\nline\n"""\n\n[t.u]\nv = { w = 1, x = [\n'
+                    '  "one",\n  "two" ]}\n\n[[s]]\nid = "p"\n\n[[s]]\nid = "q"\nrun.main = [\n'
+                    '  "first", \'second\',\n  "third",\n]\n', "utf-8")
+    tomllib.loads(path.read_text("utf-8"))
+    lines = TomlLines(path)
+    assert [lines.line(k) for k in [("a",), ("b",), ("t",), ("t", "u", "v", "w"),
+                                    ("t", "u", "v", "x", 1), ("s", 0), ("s", 1, "id"),
+                                    ("s", 1, "run", "main", 1), ("s", 1, "run", "main", 2)]] == \
+        [1, 2, 6, 7, 9, 11, 15, 17, 18]
+    assert lines.text_line(("b",)) == 3 and lines.text_line(("s", 0, "id")) == 12
+    assert lines.line(("s", 1, "missing")) == 14 and lines.line(("nowhere",)) is None
+
+
+def test_the_schemas_name_what_the_engine_knows():
+    from typing import get_args
+
+    import msgspec
+
+    from lessons.schema import exercises, quizzes, sections
+    from models import course, pipeline
+    from models.exercises import CRITERIA
+    from models.quiz import KINDS
+    from models.strategies import STRATEGIES
+
+    assert get_args(sections.Stage) == course.STAGES
+    assert get_args(sections.Strategy) == tuple(STRATEGIES)
+    assert get_args(msgspec.structs.fields(sections.PipelineFile)[0].type) == (
+        pipeline.DELIVERY, pipeline.DEPLOYMENT)
+    assert get_args(msgspec.structs.fields(sections.PipelineFile)[3].type) == (
+        pipeline.APPROVE, pipeline.REJECT, pipeline.NO_ANSWER)
+    assert tuple(f.encode_name for f in msgspec.structs.fields(exercises.Criteria)) == CRITERIA
+    question = msgspec.structs.fields(quizzes.QuizFile)[1].type
+    assert tuple(t.__struct_config__.tag for t in get_args(get_args(question)[0])) == KINDS

@@ -1,0 +1,1 @@
+"""The course files' declared shapes: one `msgspec.Struct` per kind of table."""

@@ -1,0 +1,100 @@
+"""The shape of a section's files: `sections/<id>.toml` (structure) and `<lang>/<id>.toml` (words).
+
+Read before the course map's first frame, so this imports nothing of the engine: the words a
+stage, a pipeline and a strategy may be are spelled out here, and a test keeps them equal to
+`models.course.STAGES`, `models.pipeline`'s modes and answers and `models.strategies.STRATEGIES`.
+What needs the engine (commands parse, names exist, `until` only moves forward) is checked by
+`lessons.course`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct, field
+
+from models.params import FAULTS
+from models.scenarios import BLUEGREEN, FLEET, IN_SERVER
+
+MAX_SERVERS = 64
+
+Text = Annotated[str, Meta(pattern=r"\S")]  # words a learner reads: never empty
+Stage = Literal["cluster", "pipeline", "table"]
+Strategy = Literal["recreate", "in-place", "blue-green", "in-server", "canary"]
+ScenarioKind = Literal[FLEET, BLUEGREEN, IN_SERVER]
+Fault = Literal[FAULTS]
+
+
+class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`[panes.NAME]`: one simulation on the stage; with `strategy`, it plays that script."""
+
+    scenario: ScenarioKind
+    servers: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 4
+    rps: Annotated[float, Meta(ge=0.1)] = 4.0
+    seed: int = 1
+    fault: Fault = "none"
+    strategy: Strategy | None = None
+    batch: Annotated[int, Meta(ge=1)] = 2  # at most `servers` (checked with the pane)
+    version: Text = "v101"
+    new_version: Text = "v102"
+    health_interval_s: Annotated[float, Meta(ge=1)] = 30.0
+    healthy_threshold: Annotated[int, Meta(ge=1)] = 5
+    deregistration_delay_s: Annotated[float, Meta(ge=0, le=3600)] = 300.0
+
+
+class PipelineFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A pipeline step's run: which commit fails its tests, and what the approver answers."""
+
+    mode: Literal["delivery", "deployment"]
+    commits: Annotated[int, Meta(ge=1, le=8)] = 3
+    failing_commit: Annotated[int, Meta(ge=1)] | None = None  # at most `commits`
+    approval: Literal["approve", "reject", "none"] = "approve"
+
+
+class StepFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`[[steps]]`: actions per action pane, a time per strategy pane, or a pipeline run."""
+
+    id: str
+    run: dict[str, Annotated[list[str], Meta(min_length=1)]] = field(default_factory=dict)
+    until: dict[str, Annotated[float, Meta(ge=0)] | Literal["end"]] = field(
+        default_factory=dict)
+    fresh: list[str] = field(default_factory=list)
+    pipeline: PipelineFile | None = None
+    focus: list[str] = field(default_factory=list)
+
+
+class FleetFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`[fleet]` of a table stage: the fleet and traffic every strategy runs on."""
+
+    servers: Annotated[int, Meta(ge=1)]
+    rps: Annotated[float, Meta(gt=0, le=1000)]
+    seed: int
+
+
+class SectionFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`sections/<id>.toml`: the stage, its panes and the steps, the same in every language."""
+
+    id: Text
+    order: int
+    stage: Stage
+    panes: dict[str, PaneFile] = field(default_factory=dict)
+    steps: list[StepFile]
+    strategies: list[Strategy] = field(default_factory=list)
+    exercise: str | None = None
+    fleet: FleetFile | None = None  # a table stage's, and only a table stage's
+
+
+class StepTextFile(Struct, forbid_unknown_fields=True):
+    """`[steps.ID]` in a language's file: the step's title and its Markdown narration."""
+
+    title: Text
+    body: Text
+
+
+class SectionTextFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`<lang>/<id>.toml`: a section's words in one language."""
+
+    title: Text
+    description: Text
+    steps: dict[str, StepTextFile]
+    panes: dict[str, Text] = field(default_factory=dict)

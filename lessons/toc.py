@@ -1,0 +1,104 @@
+"""The course's table of contents: every section file and its words, decoded and cross-checked.
+
+This is the one reader of the section files. The course map draws its first frame from it, so
+it imports nothing of the engine; `lessons.course.load_course` builds the playable course from
+it and runs the checks that need the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import COURSE_DIR, LOCALES
+from .files import CourseFileError, TomlLines, decode, read_toml
+from .schema.sections import SectionFile, SectionTextFile
+
+STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class Toc:
+    """Every section file in order (`sections`), and its words per language (`text`)."""
+
+    __slots__ = ("root", "sections", "texts")
+
+    def __init__(self, root: Path, sections: tuple[SectionFile, ...],
+                 texts: dict[str, dict[str, SectionTextFile]]):
+        self.root, self.sections, self.texts = root, sections, texts
+
+    def section(self, section_id: str) -> SectionFile:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def text(self, lang: str, section_id: str) -> SectionTextFile:
+        return self.texts[lang][section_id]
+
+    def path(self, section_id: str) -> Path:
+        return self.root / "sections" / f"{section_id}.toml"
+
+
+def read_toc(root: Path = COURSE_DIR) -> Toc:
+    """Read and decode every section and its texts in every language; the first problem is a
+    `CourseFileError` naming the file, the key and its line."""
+    section_dir = root / "sections"
+    if not section_dir.is_dir():
+        raise CourseFileError(section_dir, "the sections folder is missing")
+    sections = []
+    for path in sorted(section_dir.glob("*.toml")):
+        section = decode(path, read_toml(path), SectionFile)
+        if section.id != path.stem:
+            raise CourseFileError(path, f"id '{section.id}' does not match the file name",
+                                  TomlLines(path).line(("id",)))
+        _check_steps(path, section)
+        sections.append(section)
+    if not sections:
+        raise CourseFileError(section_dir, "has no section files")
+    sections.sort(key=lambda s: s.order)
+    for before, after in zip(sections, sections[1:], strict=False):
+        if before.order == after.order:
+            path = section_dir / f"{after.id}.toml"
+            raise CourseFileError(path, f"order {after.order} is taken by section {before.id} too",
+                                  TomlLines(path).line(("order",)))
+    texts = {lang: {s.id: _read_text(root / lang / f"{s.id}.toml", s) for s in sections}
+             for lang in LOCALES}
+    return Toc(root, tuple(sections), texts)
+
+
+def _check_steps(path: Path, section: SectionFile) -> None:
+    """Step ids name the texts in every language: one word each, each once."""
+    if not section.steps:
+        raise CourseFileError(path, "has no steps")
+    seen: set[str] = set()
+    line = TomlLines(path).line
+    for index, step in enumerate(section.steps):
+        if not STEP_ID.fullmatch(step.id):
+            raise CourseFileError(path, f"step id '{step.id}' should be lowercase letters, "
+                                  "digits and hyphens", line(("steps", index, "id")))
+        if step.id in seen:
+            raise CourseFileError(path, f"step id '{step.id}' appears twice",
+                                  line(("steps", index, "id")))
+        seen.add(step.id)
+
+
+def _read_text(path: Path, section: SectionFile) -> SectionTextFile:
+    """A section's words in one language: one text per step, one label per pane."""
+    text = decode(path, read_toml(path), SectionTextFile)
+    step_ids = [step.id for step in section.steps]
+    for step_id in step_ids:
+        if step_id not in text.steps:
+            raise CourseFileError(path, f"has no text for step '{step_id}'")
+    extra = sorted(set(text.steps) - set(step_ids))
+    if extra:
+        raise CourseFileError(path, f"has text for step '{extra[0]}', which the section lacks",
+                              TomlLines(path).line(("steps", extra[0])))
+    # A pipeline stage has one pane, the pipeline itself, labelled like a simulation pane.
+    names = {"pipeline"} if section.stage == "pipeline" else set(section.panes)
+    for name in sorted(names - set(text.panes)):
+        raise CourseFileError(path, f"has no [panes] label for pane '{name}'",
+                              TomlLines(path).line(("panes",)))
+    for name in sorted(set(text.panes) - names):
+        raise CourseFileError(path, f"labels pane '{name}', which the section lacks",
+                              TomlLines(path).line(("panes", name)))
+    return text
