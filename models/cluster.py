@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
 # Process states.
@@ -13,38 +14,48 @@ SLOT_PORTS = (8081, 8082)
 
 
 class AppProcess:
-    """One running copy of the app at a version; counts requests in flight on it."""
+    """One running copy of the app at a version: a few workers and a bounded queue in front.
+
+    A request holds a worker for its service time; when every worker is busy it waits in the
+    queue; `in_flight` counts both (the client's connection is open either way).
+    """
 
     __slots__ = ("version", "state", "good", "in_flight", "alive", "on_ok", "_idle_waiters",
-                 "_abandoned")
+                 "_abandoned", "workers", "busy", "queue", "start")
 
-    def __init__(self, version: str, good: bool, on_ok: Callable[[str], None]):
+    def __init__(self, version: str, good: bool, on_ok: Callable[[str, float], None],
+                 workers: int = 1, start: Callable[[AppProcess, float], None] | None = None):
         self.version = version
         self.state = STARTING
         self.good = good  # a bad build answers everything with HTTP 500
         self.in_flight = 0
         self.alive = True
-        self.on_ok = on_ok
+        self.on_ok = on_ok  # (version, latency in s) for each request answered
         self._idle_waiters: list[Callable[[], None]] = []
         # Requests still running here whose clients were already answered with an error.
         self._abandoned = 0
+        self.workers = workers
+        self.busy = 0
+        self.queue: deque[float] = deque()  # arrival times of requests waiting for a worker
+        self.start = start  # the engine's: give a worker to a request that arrived at t
 
     @property
     def answers(self) -> bool:
         return self.alive and self.state == RUNNING
 
-    def complete(self, _event: object) -> None:
-        """A request finished on this process (a simpy callback)."""
+    def complete(self, event) -> None:
+        """A request finished on this process (a simpy callback; `event.value` is its latency)."""
         if not self.alive:
             return  # it already failed when the process stopped
+        self.busy -= 1
         if self._abandoned:
-            # Requests are alike, so whichever finishes first settles an abandoned one; this is
-            # exact whenever no new request arrives before the abandoned ones finish (they were
-            # abandoned because the target left the load balancer).
+            # Requests are alike, so whichever finishes first settles an abandoned one.
             self._abandoned -= 1
-            return
-        self.in_flight -= 1
-        self.on_ok(self.version)
+        else:
+            self.in_flight -= 1
+            self.on_ok(self.version, event.value)
+        if self.queue and self.start is not None:
+            self.start(self, self.queue.popleft())
         if self.in_flight == 0 and self._idle_waiters:
             waiters, self._idle_waiters = self._idle_waiters, []
             for wake in waiters:
@@ -57,10 +68,11 @@ class AppProcess:
             self._idle_waiters.append(wake)
 
     def abandon(self) -> int:
-        """The load balancer closed every connection in flight: the process keeps running and
-        finishes the work, but those clients already got an error. Returns how many."""
+        """The load balancer closed every connection in flight: the workers finish what they
+        hold, but those clients (and the queued ones) already got an error. Returns how many."""
         cut = self.in_flight if self.alive else 0
-        self._abandoned += cut
+        self._abandoned += min(cut, self.busy)
+        self.queue.clear()
         self.in_flight = 0
         waiters, self._idle_waiters = self._idle_waiters, []
         for wake in waiters:
@@ -73,6 +85,7 @@ class AppProcess:
         self.alive = False
         self.state = STOPPED
         self.in_flight = 0
+        self.queue.clear()
         waiters, self._idle_waiters = self._idle_waiters, []
         for wake in waiters:
             wake()

@@ -80,6 +80,8 @@ class Simulation:
         self._proc: simpy.Process | None = None
         self._line: int | None = None
         self._rate = self.params.rps
+        self._service_rate = 1.0 / self.params.service_mean_s
+        self._service_draw = self.rng.expovariate
         self._traffic_on = True
         self.deployment_end: float | None = None  # when the last command ended (set by finish)
         self._build_start_state()
@@ -118,14 +120,23 @@ class Simulation:
     def _new_process(self, version: str) -> AppProcess:
         metrics, env = self.metrics, self.env
         return AppProcess(version, not self.params.is_bad(version),
-                          lambda v: metrics.succeeded(env.now, v))
+                          lambda v, latency: metrics.succeeded(env.now, v, latency),
+                          self.params.workers, self._start_service)
+
+    def _start_service(self, proc: AppProcess, arrived: float) -> None:
+        """A worker takes a request that arrived at `arrived`; it answers after its service time."""
+        service = self._service_draw(self._service_rate)
+        proc.busy += 1
+        done = self.env.timeout(service, value=self.env.now - arrived + service)
+        done.callbacks.append(proc.complete)
 
     # --- traffic (the hot path) ----------------------------------------------------------
     def _arrivals(self) -> Generator:
         env, metrics, lb = self.env, self.metrics, self.lb
         expo = self.rng.expovariate
         timeout = env.timeout
-        service_rate = 1.0 / self.params.service_mean_s
+        start = self._start_service
+        queue_limit = self.params.queue_limit
         fail = metrics.fail
         while True:
             yield timeout(expo(self._rate))
@@ -145,11 +156,17 @@ class Simulation:
             if not proc.good:
                 fail(now, "http_500", target.registered_line)
                 continue
+            if proc.busy < proc.workers:
+                start(proc, now)
+            elif len(proc.queue) < queue_limit:
+                proc.queue.append(now)
+            else:  # every worker busy and the queue full: 503, because capacity was taken away
+                fail(now, "overloaded", lb.last_removal_line)
+                continue
             proc.in_flight += 1
             inst.served += 1
             if inst.slots is not None:
                 inst.slots[inst.live_port].served += 1
-            timeout(expo(service_rate)).callbacks.append(proc.complete)
 
     def _spike(self) -> Generator:
         yield self.env.timeout(SPIKE_AFTER_S)
@@ -629,6 +646,8 @@ class Simulation:
             "deployment_s": round((self.deployment_end or 0.0) - (m.window_start or 0.0), 3),
             "instance_seconds": round(m.instance_seconds, 3),
             "final_versions": self.final_versions(),
+            "latency_ms": m.latency().summary(),
+            "peak_p95_ms": m.peak_p95_ms(),
         }
 
 

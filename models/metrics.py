@@ -2,7 +2,52 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
+
+# Latency histograms: fixed log-spaced bins (each 10% wider than the last, from 1 ms), so a run
+# keeps no per-request data and a percentile is exact to within one bin.
+LATENCY_BASE_MS = 1.0
+LATENCY_GROWTH = 1.1
+LATENCY_BINS = 150  # up to about 1.6 million ms; anything slower lands in the last bin
+_LOG_GROWTH = math.log(LATENCY_GROWTH)
+
+
+class Histogram:
+    """Counts of latencies in log-spaced bins; percentiles read from the bin edges."""
+
+    __slots__ = ("counts", "total")
+
+    def __init__(self):
+        self.counts: list[int] = [0] * LATENCY_BINS
+        self.total = 0
+
+    def add(self, seconds: float) -> None:
+        ms = seconds * 1000.0
+        index = (0 if ms <= LATENCY_BASE_MS
+                 else int(math.log(ms / LATENCY_BASE_MS) / _LOG_GROWTH) + 1)
+        self.counts[index if index < LATENCY_BINS else LATENCY_BINS - 1] += 1
+        self.total += 1
+
+    def merge(self, other: Histogram) -> None:
+        for i, count in enumerate(other.counts):
+            self.counts[i] += count
+        self.total += other.total
+
+    def percentile_ms(self, q: float) -> float | None:
+        """The upper edge of the bin holding the q-th fraction of requests (None if empty)."""
+        if not self.total:
+            return None
+        want, seen = q * self.total, 0
+        for i, count in enumerate(self.counts):
+            seen += count
+            if seen >= want and count:
+                return round(LATENCY_BASE_MS * LATENCY_GROWTH ** i, 1)
+        return round(LATENCY_BASE_MS * LATENCY_GROWTH ** (LATENCY_BINS - 1), 1)
+
+    def summary(self) -> dict:
+        return {"p50": self.percentile_ms(0.50), "p95": self.percentile_ms(0.95),
+                "p99": self.percentile_ms(0.99)}
 
 
 class Event(NamedTuple):
@@ -23,7 +68,7 @@ class Bucket:
     """Traffic and capacity over one slice of simulated time."""
 
     __slots__ = ("t0", "requests", "ok", "failed", "serving_min", "serving_max", "serving",
-                 "instances_max", "by_version", "failed_by")
+                 "instances_max", "by_version", "failed_by", "latency")
 
     def __init__(self, t0: float, serving: int, instances: int):
         self.t0 = t0
@@ -32,6 +77,7 @@ class Bucket:
         self.instances_max = instances
         self.by_version: dict[str, int] = {}  # requests answered, by version
         self.failed_by: dict[str, int] = {}  # failed requests, by reason
+        self.latency = Histogram()  # answered requests
 
     def as_dict(self) -> dict:
         return {"t": round(self.t0, 3), "requests": self.requests, "ok": self.ok,
@@ -39,7 +85,8 @@ class Bucket:
                 "serving_min": self.serving_min, "serving_max": self.serving_max,
                 "instances": self.instances_max,
                 "by_version": dict(sorted(self.by_version.items())),
-                "failed_by": dict(sorted(self.failed_by.items()))}
+                "failed_by": dict(sorted(self.failed_by.items())),
+                "latency_ms": self.latency.summary()}
 
 
 class Failure:
@@ -58,6 +105,7 @@ class Metrics:
         self.bucket_s = bucket_s
         self.requests = self.ok = self.failed = 0
         self.ok_by_version: dict[str, int] = {}
+        self.latency_by_version: dict[str, Histogram] = {}
         self.failures: dict[tuple[str, int | None], Failure] = {}
         self.events: list[Event] = []
         self.buckets: list[Bucket] = []
@@ -92,12 +140,17 @@ class Metrics:
         self.requests += 1
         self.bucket(now).requests += 1
 
-    def succeeded(self, now: float, version: str) -> None:
+    def succeeded(self, now: float, version: str, latency_s: float = 0.0) -> None:
         self.ok += 1
         self.ok_by_version[version] = self.ok_by_version.get(version, 0) + 1
         b = self.bucket(now)
         b.ok += 1
         b.by_version[version] = b.by_version.get(version, 0) + 1
+        b.latency.add(latency_s)
+        by_version = self.latency_by_version.get(version)
+        if by_version is None:
+            by_version = self.latency_by_version[version] = Histogram()
+        by_version.add(latency_s)
 
     def fail(self, now: float, cause: str, line: int | None, count: int = 1) -> None:
         if count <= 0:
@@ -161,3 +214,16 @@ class Metrics:
         if self.in_window:
             self._accumulate(now)
             self.window_end = now
+
+    # --- latency over the run -------------------------------------------------------------
+    def latency(self) -> Histogram:
+        whole = Histogram()
+        for histogram in self.latency_by_version.values():
+            whole.merge(histogram)
+        return whole
+
+    def peak_p95_ms(self) -> float | None:
+        """The worst bucket's p95 (buckets with at least a few answers, so one slow request in
+        a quiet bucket is not the peak)."""
+        peaks = [b.latency.percentile_ms(0.95) for b in self.buckets if b.latency.total >= 5]
+        return max(peaks) if peaks else None

@@ -21,6 +21,11 @@ class SimParams(NamedTuple):
 
     rps: float = 10.0
     service_mean_s: float = 0.25
+    # Finite servers: each app runs this many workers with a bounded queue in front, so one
+    # server answers about workers / service_mean_s requests a second (16) before requests wait,
+    # and fail `overloaded` once the queue is full. The book's 4 servers carry 10 rps easily.
+    workers: int = 4
+    queue_limit: int = 50
     health: HealthCheck = HealthCheck()
     deregistration_delay_s: float = 300.0
     boot_s: float = 40.0
@@ -40,6 +45,15 @@ class SimParams(NamedTuple):
     faulty_version: str = "v102"
     spike_factor: float = 3.0
     bucket_s: float = 5.0
+
+    @property
+    def capacity_rps(self) -> float:
+        """Requests a second one server can answer when every worker is busy."""
+        return self.workers / self.service_mean_s
+
+    def with_capacity(self, capacity_rps: float) -> SimParams:
+        """The same workers, with the service time that gives `capacity_rps` a server."""
+        return self._replace(service_mean_s=self.workers / capacity_rps)
 
     def with_(self, **changes) -> SimParams:
         return self._replace(**changes)

@@ -21,6 +21,7 @@ class RunSpec(NamedTuple):
     fault: str = "none"
     from_version: str = "v101"
     to_version: str = "v102"
+    capacity_rps: float = SimParams().capacity_rps  # requests a second one server can answer
 
 
 class RunReport:
@@ -59,6 +60,7 @@ def simulate(spec: RunSpec, params: SimParams | None = None) -> RunReport:
     scenario = Scenario(kind, spec.servers, spec.from_version, spec.to_version)
     params = (params or SimParams()).with_(rps=spec.rps, fault=spec.fault,
                                            faulty_version=spec.to_version)
+    params = params.with_capacity(spec.capacity_rps)
     sim = Simulation(scenario, params, spec.seed)
     outcome = run_script(sim, script(scenario, params, spec.batch))
     sim.finish()

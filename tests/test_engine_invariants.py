@@ -133,8 +133,11 @@ class Observer:
                 obs.violate(now, f"request sent to {name} in state {target.state}")
             else:
                 obs.fail_open_picks += 1
-        if not answering(target.instance.serving_process()):
+        proc = target.instance.serving_process()
+        if not answering(proc):
             self.explained_failures += 1  # a non-running or broken process must fail it
+        elif proc.busy >= proc.workers and len(proc.queue) >= sim.params.queue_limit:
+            self.explained_failures += 1  # every worker busy and the queue full: overloaded
         return target
 
     # --- kills ---------------------------------------------------------------------------
@@ -495,7 +498,7 @@ def test_an_unhealthy_target_recovers_only_after_the_healthy_threshold(seed, thr
 @pytest.mark.parametrize("seed", SEEDS)
 def test_draining_finishes_in_flight_requests_and_ends_early_when_idle(seed):
     # Slow requests, so some are in flight when web-1 is deregistered.
-    params = SimParams(rps=8, service_mean_s=4.0)
+    params = SimParams(rps=8, service_mean_s=4.0, workers=200)
     sim = Simulation(Scenario(FLEET, 2), params, seed)
     obs, observer = watch(sim)
     sim.advance(30)
@@ -523,7 +526,7 @@ def test_draining_finishes_in_flight_requests_and_ends_early_when_idle(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_draining_stops_at_the_delay_and_counts_what_was_cut(seed):
     # Requests take minutes; the deregistration delay is 20 s, so draining cannot finish.
-    params = SimParams(rps=4, service_mean_s=300.0, deregistration_delay_s=20.0)
+    params = SimParams(rps=4, service_mean_s=300.0, deregistration_delay_s=20.0, workers=2000)
     sim = Simulation(Scenario(FLEET, 2), params, seed)
     obs, observer = watch(sim)
     sim.advance(30)
@@ -550,7 +553,7 @@ def test_draining_stops_at_the_delay_and_counts_what_was_cut(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_kill_with_requests_in_flight_counts_them_as_failed(seed, kills_observed):
-    params = SimParams(rps=8, service_mean_s=5.0)
+    params = SimParams(rps=8, service_mean_s=5.0, workers=200)
     sim = Simulation(Scenario(FLEET, 2), params, seed)
     obs, observer = watch(sim)
     sim.advance(20)

@@ -65,7 +65,7 @@ def test_every_run_is_observed_past_its_last_command(strategy, seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_window_waits_for_a_drain_the_last_command_started(seed):
-    params = SimParams(rps=8, service_mean_s=20.0)  # slow requests: draining takes a while
+    params = SimParams(rps=8, service_mean_s=20.0, workers=500)  # slow: draining takes a while
     sim = Simulation(Scenario(FLEET, 2), params, seed)
     sim.run(Action.of("deregister web-1"))
     assert sim.lb.state_of("web-1") == "draining"

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--batch", type=positive_int, default=None,
                      help="in-place batch size (default: half the fleet, the book's 2 of 4)")
     sim.add_argument("--rps", type=positive_number, default=10.0, help="requests per second (10)")
+    sim.add_argument("--capacity", type=positive_number, default=None, metavar="C",
+                     help="requests a second one server can answer (default 16)")
     sim.add_argument("--seed", type=whole_number, default=1,
                      help="random seed (same seed, same run)")
     sim.add_argument("--fault", choices=FAULT_NAMES, default="none")

@@ -32,6 +32,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     spec = RunSpec(strategy=args.strategy, servers=args.servers, batch=batch, rps=args.rps,
                    seed=args.seed, fault=args.fault, from_version=args.from_version,
                    to_version=args.to_version)
+    if args.capacity is not None:
+        spec = spec._replace(capacity_rps=args.capacity)
     report = simulate(spec)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")

@@ -1,8 +1,8 @@
 """Engine speed and memory against baselines measured in the same run (issue 2's targets).
 
 1. Throughput: the engine's requests per second on steady traffic against a bare simpy model of
-   the same traffic (Poisson arrivals, 4 round-robin servers, each request one timeout on its
-   server, nothing else). Target: engine/bare >= 0.5.
+   the same traffic with the same capacity model (Poisson arrivals, 4 round-robin servers, a simpy
+   `Resource` of workers per server with a bounded queue, nothing else). Target: engine/bare >= 0.5.
 2. Memory: a blue/green deployment of 1000 servers carrying at least 1,000,000 requests, in a
    subprocess that reports its own peak RSS. Target: under 200 MB.
 3. Start-up: `deploylab simulate --json` on the book's scenario (in-place, 4 servers, 2 at a
@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVERS = 4
 RPS = 2000.0
 SIMULATED_S = 100.0
-SERVICE_MEAN_S = SimParams().service_mean_s
+# Servers sized so this traffic keeps them about 80% busy: queues form but rarely overflow.
+WORKERS = SimParams().workers
+PARAMS = SimParams(rps=RPS).with_capacity(RPS / SERVERS / 0.8)
 ROUNDS = 3
 THROUGHPUT_TARGET = 0.5
 
@@ -55,29 +57,30 @@ def verdict(ok: bool) -> str:
 
 # --- 1. throughput ---------------------------------------------------------------------------
 def bare_simpy(seed: int) -> tuple[int, float]:
-    """The same traffic with nothing else: returns (requests, CPU seconds)."""
+    """The same traffic with nothing else: Poisson arrivals, round robin, a simpy `Resource` of
+    WORKERS per server with a bounded queue. Returns (requests, CPU seconds)."""
     env = simpy.Environment()
     rng = random.Random(seed)
-    in_flight = [0] * SERVERS
+    servers = [simpy.Resource(env, capacity=WORKERS) for _ in range(SERVERS)]
     served = [0]
+    queue_limit = PARAMS.queue_limit
 
-    def finisher(server: int):
-        def finish(_event) -> None:
-            in_flight[server] -= 1
-        return finish
-
-    finish = [finisher(i) for i in range(SERVERS)]
+    def request(server: simpy.Resource, service: float):
+        with server.request() as slot:
+            yield slot
+            yield env.timeout(service)
 
     def arrivals():
         expo, timeout = rng.expovariate, env.timeout
-        service_rate = 1.0 / SERVICE_MEAN_S
+        service_rate = 1.0 / PARAMS.service_mean_s
         rr = 0
         while True:
             yield timeout(expo(RPS))
             rr = (rr + 1) % SERVERS
-            in_flight[rr] += 1
             served[0] += 1
-            timeout(expo(service_rate)).callbacks.append(finish[rr])
+            server = servers[rr]
+            if len(server.queue) < queue_limit:
+                env.process(request(server, expo(service_rate)))
 
     env.process(arrivals())
     start = time.process_time()
@@ -87,7 +90,7 @@ def bare_simpy(seed: int) -> tuple[int, float]:
 
 def engine(seed: int) -> tuple[int, float]:
     """The engine on the same traffic (steady state, no deployment running)."""
-    sim = Simulation(Scenario(FLEET, SERVERS), SimParams(rps=RPS), seed)
+    sim = Simulation(Scenario(FLEET, SERVERS), PARAMS, seed)
     start = time.process_time()
     sim.advance(SIMULATED_S)
     return sim.metrics.requests, time.process_time() - start
