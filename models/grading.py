@@ -32,7 +32,7 @@ END_STATE_CRITERIA = (GOAL, CLEANUP)
 
 # The engine's failure causes that have their own sentence; others read "failed ({cause})".
 CAUSE_NOTES = {"no_target": "cause_no_target", "down": "cause_down", "cut": "cause_cut",
-               "http_500": "cause_http_500"}
+               "http_500": "cause_http_500", "overloaded": "cause_overloaded"}
 # Hazards that break `order` (an unsafe stop's detail, or a bad switch), with their notes.
 ORDER_NOTES = {"serving": "order_serving", "draining": "order_draining", "live": "order_live",
                "unchecked": "order_unchecked", "empty": "order_empty"}

@@ -244,10 +244,10 @@ async def test_next_animates_the_step_and_back_replays_instantly():
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         screen._stop_clock()  # drive the clock by hand: the test decides when time passes
-        screen.enter_step(2, animate=False)
-        await pilot.press("right")  # step 4 waits for health checks: a long animation
+        screen.enter_step(1, animate=False)
+        await pilot.press("right")  # step 3 deploys two hosts: a long animation
         screen._stop_clock()
-        assert screen.k == 3 and screen.player.animating
+        assert screen.k == 2 and screen.player.animating
         start = screen.player.frames()["main"].t
         view = screen.query_one("#pane-main", ClusterView)
         for _ in range(10):
@@ -260,12 +260,12 @@ async def test_next_animates_the_step_and_back_replays_instantly():
         while screen.player.animating:
             screen.advance(0.1)
         expected = StagePlayer(section)
-        expected.goto(3)
+        expected.goto(2)
         assert screen.player.frames() == expected.frames()
-        await pilot.press("right", "right")
+        await pilot.press("right", "right", "right")  # step 6 deploys the other two: long
         screen._stop_clock()
         assert screen.player.animating and screen.k == 5
-        await pilot.press("left")  # back: the end of step 4 at once, no animation
+        await pilot.press("left")  # back: the end of step 5 at once, no animation
         assert screen.k == 4 and not screen.player.animating
         expected.goto(4)
         assert screen.player.frames() == expected.frames()

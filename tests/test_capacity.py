@@ -83,3 +83,20 @@ def test_a_bad_capacity_is_one_sentence(bad, capsys):
     assert main(["simulate", "--capacity", bad]) == 2
     err = capsys.readouterr().err
     assert err.startswith("deploylab: argument --capacity:") and err.count("\n") == 1
+
+
+def test_an_overloading_deregister_is_blamed_and_explained_in_both_languages():
+    import dataclasses
+
+    from app.words import rendered, word
+    from lessons.exercises import load_exercises
+    from models.grading import grade
+
+    exercise = load_exercises()["in-place"]
+    busy = dataclasses.replace(exercise, params=exercise.params.with_(rps=40))
+    result = grade(busy, "deregister web-1\nderegister web-2\nwait 60\n")
+    zero = result.criterion("zero-downtime")
+    assert not zero.passed and zero.line == 2
+    for lang in ("ko", "en"):
+        message = rendered(result.as_dict(), lang)["criteria"][0]["message"]
+        assert word("grade.cause_overloaded", lang) in message
