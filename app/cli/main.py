@@ -1,4 +1,4 @@
-"""The `deploylab` command line: the course, `simulate`, `grade`, `check` and `progress`.
+"""The `deploylab` command line: the course, `simulate`, `grade`, `check`, `schema`, `progress`.
 
 Errors are one sentence on stderr and exit 2. `simulate` never imports Textual.
 """
@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", metavar="DIR", nargs="?", default=None,
                        help="a course folder (default: the built-in course)")
 
+    sub.add_parser("schema", help="print the JSON Schema of an exercise file (for editors)",
+                   description="Print the JSON Schema of an exercise file (exercises/<id>.toml) "
+                               "on standard output. Save it and point your editor's TOML "
+                               "support at it (e.g. a #:schema comment on the file's first "
+                               "line) to get completion and checks while you write one.")
+
     progress = sub.add_parser("progress", help="show or export a learner's progress",
                               description="Show progress and scores; export for a teacher.")
     progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
@@ -107,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.check import run_check
 
             return run_check(args)
+        if args.command == "schema":
+            from app.cli.schema import run_schema
+
+            return run_schema(args)
         if args.command == "progress":
             from app.cli.progress import run_progress
 

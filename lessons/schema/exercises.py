@@ -21,6 +21,8 @@ from .sections import MAX_SERVERS, Fault, ScenarioKind, Text
 
 ALL = "all"  # a count meaning the whole start fleet
 Weight = Annotated[int, Meta(ge=1, le=100, description="points out of the criteria's total")]
+Script = Annotated[Text, Meta(description="one practice command a line; `#` starts a comment; "
+                              "may say {servers}, {version} and {new_version}")]
 
 
 class Start(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -45,7 +47,7 @@ class Capacity(Struct, forbid_unknown_fields=True, kw_only=True):
     """At no instant do fewer than `min_serving` targets serve."""
 
     weight: Weight = 1
-    min_serving: Annotated[int, Meta(ge=0)] | Literal["all"]
+    min_serving: Annotated[int, Meta(ge=0)] | Literal["all"]  # "all": the whole start fleet
 
 
 class Order(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -89,18 +91,18 @@ class Criteria(Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class Solution(Struct, forbid_unknown_fields=True):
-    """`[solution]`: the reference solution, one command a line; it must pass."""
+    """`[solution]`: the reference solution; `deploylab check` runs it, and it must pass."""
 
-    script: Text
+    script: Script
 
 
 class Bad(Struct, forbid_unknown_fields=True, kw_only=True):
     """`[[bad]]`: a known-bad attempt; the grader must fail it on `fails`, blaming `line`."""
 
     id: Text
-    fails: Text
-    line: int
-    script: Text
+    fails: Annotated[Text, Meta(description="the id of the criterion it must fail")]
+    line: Annotated[int, Meta(description="the line of its script the grader must blame")]
+    script: Script
 
 
 class ExerciseFile(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -127,10 +129,12 @@ def _patch(struct: type[Struct]) -> type[Struct]:
             kind = _patch(next(m for m in members if isinstance(m, type)
                                and issubclass(m, Struct)))
         fields.append((info.name, kind | UnsetType, UNSET))
-    return msgspec.defstruct(
+    patch = msgspec.defstruct(
         f"{struct.__name__}Patch", fields, kw_only=True, forbid_unknown_fields=True,
         rename={info.name: info.encode_name for info in msgspec.structs.fields(struct)},
         module=__name__)
+    patch.__doc__ = f"{struct.__doc__} In a variant, give only what changes."
+    return patch
 
 
 StartPatch = _patch(Start)
