@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lessons import COURSE_DIR
-from lessons.course import load_section
+from lessons.course import load_course
 from models.course import CLUSTER, END, PaneSpec, SectionSpec, StagePlayer, StepSpec
 from models.params import SimParams
 from models.scenarios import BLUEGREEN, FLEET, Scenario
@@ -20,7 +20,7 @@ TICK_LIMIT = 200_000
 
 
 def lesson_512() -> SectionSpec:
-    return load_section(COURSE_DIR / "sections" / "5.1.2.toml")
+    return load_course(COURSE_DIR).section("5.1.2")
 
 
 def two_strategies() -> SectionSpec:
