@@ -33,7 +33,7 @@ from models.practice import ParseError, parse_line
 from models.scenarios import Scenario
 from models.strategies import STRATEGIES
 
-from . import COURSE_DIR
+from . import COURSE_DIR, LOCALES
 from .files import CourseFileError, Keys, TomlLines, key_path
 from .schema.sections import PaneFile, PipelineFile, SectionFile, SectionTextFile, StepFile
 from .toc import Toc, read_toc
@@ -250,5 +250,5 @@ def load_course(root: Path = COURSE_DIR, *, toc: Toc | None = None) -> Course:
     toc = toc or read_toc(root)
     sections = tuple(build_section(section, toc.path(section.id)) for section in toc.sections)
     texts = {lang: {s.id: _section_text(toc.text(lang, s.id)) for s in sections}
-             for lang in toc.texts}
+             for lang in LOCALES}
     return Course(sections, texts)

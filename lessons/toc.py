@@ -18,13 +18,17 @@ STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class Toc:
-    """Every section file in order (`sections`), and its words per language (`text`)."""
+    """Every section file in order (`sections`), and its words per language (`text`).
 
-    __slots__ = ("root", "sections", "texts")
+    A language's words are read (and checked against the sections) the first time they are
+    asked for: the map's first frame needs only the language it shows.
+    """
 
-    def __init__(self, root: Path, sections: tuple[SectionFile, ...],
-                 texts: dict[str, dict[str, SectionTextFile]]):
-        self.root, self.sections, self.texts = root, sections, texts
+    __slots__ = ("root", "sections", "_texts")
+
+    def __init__(self, root: Path, sections: tuple[SectionFile, ...]):
+        self.root, self.sections = root, sections
+        self._texts: dict[str, dict[str, SectionTextFile]] = {}
 
     def section(self, section_id: str) -> SectionFile:
         for section in self.sections:
@@ -33,15 +37,24 @@ class Toc:
         raise KeyError(section_id)
 
     def text(self, lang: str, section_id: str) -> SectionTextFile:
-        return self.texts[lang][section_id]
+        return self.texts_in(lang)[section_id]
+
+    def texts_in(self, lang: str) -> dict[str, SectionTextFile]:
+        """Every section's words in `lang`; raises `CourseFileError` for a broken file."""
+        texts = self._texts.get(lang)
+        if texts is None:
+            texts = {s.id: _read_text(self.root / lang / f"{s.id}.toml", s)
+                     for s in self.sections}
+            self._texts[lang] = texts
+        return texts
 
     def path(self, section_id: str) -> Path:
         return self.root / "sections" / f"{section_id}.toml"
 
 
-def read_toc(root: Path = COURSE_DIR) -> Toc:
-    """Read and decode every section and its texts in every language; the first problem is a
-    `CourseFileError` naming the file, the key and its line."""
+def read_toc(root: Path = COURSE_DIR, *, langs: tuple[str, ...] = LOCALES) -> Toc:
+    """Read and decode every section, and its texts in `langs` (the others when first asked
+    for); the first problem is a `CourseFileError` naming the file, the key and its line."""
     section_dir = root / "sections"
     if not section_dir.is_dir():
         raise CourseFileError(section_dir, "the sections folder is missing")
@@ -61,9 +74,10 @@ def read_toc(root: Path = COURSE_DIR) -> Toc:
             path = section_dir / f"{after.id}.toml"
             raise CourseFileError(path, f"order {after.order} is taken by section {before.id} too",
                                   TomlLines(path).line(("order",)))
-    texts = {lang: {s.id: _read_text(root / lang / f"{s.id}.toml", s) for s in sections}
-             for lang in LOCALES}
-    return Toc(root, tuple(sections), texts)
+    toc = Toc(root, tuple(sections))
+    for lang in langs:
+        toc.texts_in(lang)
+    return toc
 
 
 def _check_steps(path: Path, section: SectionFile) -> None:

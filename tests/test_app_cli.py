@@ -91,30 +91,46 @@ def test_nearest_prefers_the_closest_id():
     assert course_cli.nearest("5.1.2.", ids) == "5.1.2"
 
 
-def test_the_maps_index_agrees_with_the_validated_course():
-    from app.course_index import read_index
+def test_the_maps_table_of_contents_is_what_the_course_is_built_from():
     from lessons.course import load_course
+    from lessons.toc import read_toc
 
-    index, course = read_index(), load_course()
-    assert [s.id for s in index.sections] == [s.id for s in course.sections]
-    for entry, section in zip(index.sections, course.sections, strict=True):
+    toc = read_toc()
+    course = load_course(toc=toc)
+    assert [s.id for s in toc.sections] == [s.id for s in course.sections]
+    for entry, section in zip(toc.sections, course.sections, strict=True):
         assert (entry.stage, entry.exercise) == (section.stage, section.exercise)
         assert [s.id for s in entry.steps] == [s.id for s in section.steps]
         for lang in ("ko", "en"):
-            words, text = index.text(lang, section.id), course.text(lang, section.id)
+            words, text = toc.text(lang, section.id), course.text(lang, section.id)
             assert (words.title, words.description) == (text.title, text.description)
             assert {k: v.title for k, v in words.steps.items()} == \
                 {k: v.title for k, v in text.steps.items()}
 
 
-async def test_the_app_draws_the_map_from_the_index_then_loads_the_course():
-    from app.course_index import read_index
-    from app.ui.app import DeployLabApp
+def test_the_first_frame_reads_no_engine():
+    """The map's first frame comes from lessons.toc, which imports nothing of the engine."""
+    import subprocess
+    import sys
 
-    app = DeployLabApp(lang="en", index=read_index(), instant=True)
+    code = ("import sys; import lessons.toc; lessons.toc.read_toc(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('simpy', 'models.engine', "
+            "'models.course', 'lessons.course'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "[]"
+
+
+async def test_the_app_draws_the_map_from_the_toc_then_loads_the_course():
+    from app.ui.app import DeployLabApp
+    from lessons.toc import read_toc
+
+    toc = read_toc()
+    app = DeployLabApp(lang="en", toc=toc, instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app._course is not None  # loaded and validated once the map was on screen
+        assert app.toc is toc  # the map keeps the table of contents it was drawn from
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.section.id == app.course.sections[0].id
@@ -125,20 +141,25 @@ def broken_course(tmp_path, monkeypatch):
     """A copy of the course the loaders read instead of the real one; the test breaks it."""
     import shutil
 
-    import app.course_index
     import lessons.course
+    import lessons.toc
     from lessons import COURSE_DIR
 
     copy = tmp_path / "course"
     shutil.copytree(COURSE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setattr(app.course_index.read_index, "__defaults__", (copy,))
+    monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (copy,))
     monkeypatch.setattr(lessons.course.load_course, "__defaults__", (copy,))
     return copy
 
 
-def test_an_unreadable_course_file_stops_before_the_screen(broken_course, capsys, launched):
+@pytest.mark.parametrize("damage", [
+    lambda text: "id = \"5.1\n",  # not TOML at all
+    lambda text: text.replace('stage = "', 'stage = "nonsense-', 1),  # not the file's shape
+])
+def test_an_unreadable_course_file_stops_before_the_screen(broken_course, capsys, launched,
+                                                           damage):
     first = sorted((broken_course / "sections").glob("*.toml"))[0]
-    first.write_text("id = \"5.1\n", "utf-8")  # not TOML at all
+    first.write_text(damage(first.read_text("utf-8")), "utf-8")
     assert main(["--lang", "en"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("deploylab: the course files are broken: ") and "\n" not in err
@@ -151,7 +172,8 @@ def test_an_invalid_course_file_found_after_the_first_frame_still_exits_2(broken
     from app.ui.app import DeployLabApp
 
     first = sorted((broken_course / "sections").glob("*.toml"))[0]
-    first.write_text(first.read_text("utf-8").replace('stage = "', 'stage = "nonsense-', 1),
+    # Only the engine knows there is no such target: the map is drawn before that is found.
+    first.write_text(first.read_text("utf-8").replace('focus = ["web"]', 'focus = ["webs"]', 1),
                      "utf-8")
     real_run = DeployLabApp.run
     monkeypatch.setattr(DeployLabApp, "run",
@@ -159,4 +181,4 @@ def test_an_invalid_course_file_found_after_the_first_frame_still_exits_2(broken
     assert main(["--lang", "en"]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("deploylab: the course files are broken: ")
-    assert first.name in err and "stage" in err
+    assert first.name in err and "focuses on 'webs'" in err

@@ -548,13 +548,17 @@ def test_the_schemas_name_what_the_engine_knows():
     import msgspec
 
     from lessons.schema import exercises, quizzes, sections
-    from models import course, pipeline
+    from models import course, pipeline, scenarios
     from models.exercises import CRITERIA
+    from models.params import FAULTS
     from models.quiz import KINDS
     from models.strategies import STRATEGIES
 
     assert get_args(sections.Stage) == course.STAGES
     assert get_args(sections.Strategy) == tuple(STRATEGIES)
+    assert get_args(sections.ScenarioKind) == (scenarios.FLEET, scenarios.BLUEGREEN,
+                                               scenarios.IN_SERVER)
+    assert get_args(sections.Fault) == FAULTS
     assert get_args(msgspec.structs.fields(sections.PipelineFile)[0].type) == (
         pipeline.DELIVERY, pipeline.DEPLOYMENT)
     assert get_args(msgspec.structs.fields(sections.PipelineFile)[3].type) == (

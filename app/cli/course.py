@@ -5,7 +5,6 @@ Every bad option is one sentence on stderr and exit 2, before the screen is take
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from argparse import Namespace
@@ -20,6 +19,8 @@ def _fail(message: str) -> int:
 
 def nearest(word: str, choices: list[str]) -> str:
     """The choice that looks most like `word` (for "did you mean")."""
+    import difflib  # only for a mistyped --lesson: not on the way to the first frame
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.0)
     return close[0] if close else choices[0]
 
@@ -33,22 +34,16 @@ def theme_names() -> list[str]:
 def run_course(args: Namespace) -> int:
     """Open the course with args.lang, args.lesson, args.present, args.theme, args.profile."""
     lang = args.lang or lang_from_env(dict(os.environ))
-    # The table of contents is enough to check --lesson and draw the map; the app validates
-    # the whole course right after its first frame (or before, when a lesson opens directly).
-    from app.course_index import read_index
+    # The table of contents is enough to check --lesson and draw the map; the app runs the
+    # engine's checks right after its first frame (or before, when a lesson opens directly).
+    from lessons.files import CourseFileError
+    from lessons.toc import read_toc
 
-    index = course = None
     try:
-        index = read_index()
-    except Exception:  # the full loader says what is wrong, and where
-        from lessons.course import load_course
-        from lessons.files import CourseFileError
-
-        try:
-            course = load_course()
-        except CourseFileError as err:
-            return _fail(f"the course files are broken: {err}")
-    ids = [s.id for s in (index or course).sections]
+        toc = read_toc(langs=(lang,))  # the other language's words once the map is shown
+    except CourseFileError as err:
+        return _fail(f"the course files are broken: {err}")
+    ids = [s.id for s in toc.sections]
     lesson = getattr(args, "lesson", None)
     if lesson is not None and lesson not in ids:
         return _fail(f"there is no section '{lesson}'; the nearest is {nearest(lesson, ids)} "
@@ -65,7 +60,7 @@ def run_course(args: Namespace) -> int:
     from app.ui.app import DeployLabApp
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
-                       theme=theme, profile=store.profile, store=store, course=course, index=index)
+                       theme=theme, profile=store.profile, store=store, toc=toc)
     app.run()
     if app.course_error:
         return _fail(app.course_error)

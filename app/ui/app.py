@@ -40,17 +40,14 @@ class DeployLabApp(App):
 
     def __init__(self, *, lang: str = "en", lesson: str | None = None, present: bool = False,
                  theme: str | None = None, profile: str = "default", instant: bool = False,
-                 autoplay: bool | None = None, store=None, course=None, index=None):
+                 autoplay: bool | None = None, store=None, course=None, toc=None):
         super().__init__()
         self._course = course
-        self._index = index
-        if course is None and index is None:
-            try:
-                from app.course_index import read_index
+        self._toc = toc
+        if course is None and toc is None:
+            from lessons.toc import read_toc
 
-                self._index = read_index()
-            except Exception:  # the full loader names the problem and where
-                self._ensure_course()
+            self._toc = read_toc(langs=(lang,))
         self.course_error: str | None = None
         self.lang = lang
         self.lesson = lesson
@@ -67,12 +64,12 @@ class DeployLabApp(App):
     # --- the course ----------------------------------------------------------------------
     @property
     def toc(self):
-        """What the map and the palette list: the full course, or its index until it loads."""
-        return self._course or self._index
+        """What the map and the palette list: the table of contents `lessons.toc` read."""
+        return self._toc or self._course
 
     @property
     def course(self):
-        """The full, validated course (loaded on first use if the first frame came before)."""
+        """The full, validated course (built from the table of contents on first use)."""
         self._ensure_course()
         return self._course
 
@@ -80,10 +77,10 @@ class DeployLabApp(App):
         if self._course is None:
             from lessons.course import load_course
 
-            self._course = load_course()
+            self._course = load_course(toc=self._toc)
 
     def on_ready(self) -> None:
-        # The map came from the index; validate and load the rest now that it is on screen.
+        # The map came from the table of contents; the engine's checks run once it is on screen.
         from lessons.files import CourseFileError
 
         try:

@@ -1,28 +1,24 @@
 """The shape of a section's files: `sections/<id>.toml` (structure) and `<lang>/<id>.toml` (words).
 
-Read before the course map's first frame, so this imports nothing of the engine: the words a
-stage, a pipeline and a strategy may be are spelled out here, and a test keeps them equal to
-`models.course.STAGES`, `models.pipeline`'s modes and answers and `models.strategies.STRATEGIES`.
+Read before the course map's first frame, so this imports nothing of models: the words a stage,
+a scenario, a fault, a pipeline and a strategy may be are spelled out here, and a test keeps
+them equal to models' own (`models.course.STAGES`, `models.scenarios`, `models.params.FAULTS`,
+`models.pipeline`'s modes and answers, `models.strategies.STRATEGIES`).
 What needs the engine (commands parse, names exist, `until` only moves forward) is checked by
 `lessons.course`.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
-
-from models.params import FAULTS
-from models.scenarios import BLUEGREEN, FLEET, IN_SERVER
 
 MAX_SERVERS = 64
 
 Text = Annotated[str, Meta(pattern=r"\S")]  # words a learner reads: never empty
 Stage = Literal["cluster", "pipeline", "table"]
 Strategy = Literal["recreate", "in-place", "blue-green", "in-server", "canary"]
-ScenarioKind = Literal[FLEET, BLUEGREEN, IN_SERVER]
-Fault = Literal[FAULTS]
+ScenarioKind = Literal["fleet", "bluegreen", "in-server"]
+Fault = Literal["none", "bad-build", "slow-start", "traffic-spike"]
 
 
 class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
