@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -70,7 +71,7 @@ def print_report(report: RunReport, svg: str | None = None, console: Console | N
         step = max(1, -(-len(report.sim.metrics.buckets) // 72))
         console.print(f"\ntimeline (one column = {bucket_s * step:g} s)")
         for label, bar in lines:
-            console.print(Text(f"{label:>10} ", style="dim") + Text(bar))
+            console.print(Text(" " * (10 - cell_len(label)) + f"{label} ", style="dim") + Text(bar))
     if s["failures"]:
         console.print("\nfailed requests:")
         for f in s["failures"]:

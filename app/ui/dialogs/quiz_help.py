@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -33,7 +34,7 @@ class QuizHelpScreen(AnyKeyModal):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        table = hanging(max(len(k) for k, _ in HELP_KEYS), expand=False)
+        table = hanging(max(cell_len(k) for k, _ in HELP_KEYS), expand=False)
         for key, words in HELP_KEYS:
             table.add_row(Text(key, style="bold"), word(words, lang))
         with Vertical() as box:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -285,7 +286,7 @@ class QuizScreen(Screen):
         if self._rows_for != position:
             box = self.query_one("#quiz-options", Vertical)
             await box.remove_children()
-            width = len(str(len(shown.option_ids))) + 3
+            width = cell_len(str(len(shown.option_ids))) + 3
             await box.mount_all([OptionRow(i, width) for i in range(len(shown.option_ids))])
             self._rows_for = position
         self.redraw()
@@ -447,7 +448,7 @@ class QuizScreen(Screen):
         if shown.kind == ORDER:
             parts.append(word("quiz.heading.right_order", lang) + "\n", style="bold")
             labels = shown.labels(lang)
-            table = hanging(len(str(len(labels))) + 1)
+            table = hanging(cell_len(str(len(labels))) + 1)
             for at, index in enumerate(shown.right):
                 body = Text(labels[index])
                 why = shown.why(lang, index)

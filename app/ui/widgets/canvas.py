@@ -66,6 +66,15 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+def centre(text: str, width: int) -> str:
+    """`text` in the middle of exactly `width` cells (cut with … when it does not fit)."""
+    room = width - cell_len(text)
+    if room <= 0:
+        return fit(text, width)
+    left = room // 2
+    return " " * left + text + " " * (room - left)
+
+
 def line_len(line: Line) -> int:
     return sum(cell_len(seg.text) for seg in line)
 

@@ -83,10 +83,11 @@ def _listing(grade: Grade, lang: str, replay_line: int | None) -> Text:
         out.append(word("practice.attempt.empty", lang) + "\n", style="dim")
         return out
     blamed = blamed_lines(grade)
-    width = len(str(len(grade.actions)))
+    width = cell_len(str(len(grade.actions)))
     for action in grade.actions:
         here = word("practice.attempt.here", lang) if action.line == replay_line else " "
-        line = Text(f"{here} {action.line:>{width}}  {action.text()}")
+        number = str(action.line)
+        line = Text(f"{here} {' ' * (width - cell_len(number))}{number}  {action.text()}")
         ids = blamed.get(action.line) if action.line is not None else None
         if ids:
             labels = ", ".join(render(criterion_label(i), lang) for i in ids)

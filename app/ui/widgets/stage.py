@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from app.ui.widgets.canvas import Line, LinesView, Palette, fit
+from app.ui.widgets.canvas import Line, LinesView, Palette, centre, fit
 from app.words import word
 from models.frames import Frame, NodeView
 
@@ -315,7 +315,7 @@ class ClusterView(LinesView):
         self._link_len = {0: link, 1: 4}
         grid: list[Line] = [[] for _ in range(height)]
         # The load balancer box, its middle row wired to the trunk.
-        box_label = fit(("ALB").center(BOX_W - 2), BOX_W - 2)
+        box_label = centre("ALB", BOX_W - 2)
         box_style = pal.error if frame.fail_open else pal.strong
         for dy, text in ((-1, "┌" + "─" * (BOX_W - 2) + "┐"), (0, f"│{box_label}│"),
                          (1, "└" + "─" * (BOX_W - 2) + "┘")):
