@@ -137,8 +137,9 @@ def _question(item: Any, where: _Where, exercises: tuple[str, ...]) -> Question:
     return Question(item.id, PRACTICAL, exercise=item.exercise)
 
 
-def load_questions(path: Path, exercises: tuple[str, ...] | None = None) -> tuple[Question, ...]:
-    """One quiz's questions (language-neutral), validated."""
+def load_questions(path: Path, exercises: tuple[str, ...]) -> tuple[Question, ...]:
+    """One quiz's questions (language-neutral), validated; a practical names one of
+    `exercises`."""
     lines = TomlLines(path)
     quiz = decode(path, read_toml(path), QuizFile, name=quiz_key, lines=lines)
     if quiz.id != path.stem:
@@ -149,7 +150,6 @@ def load_questions(path: Path, exercises: tuple[str, ...] | None = None) -> tupl
                               f"({', '.join(SECTION_IDS)})", lines.line(("id",)))
     if not quiz.questions:
         raise CourseFileError(path, "has no questions", lines.line(("questions",)))
-    exercises = exercises if exercises is not None else _known_exercises(path.parent.parent)
     questions: list[Question] = []
     for index, item in enumerate(quiz.questions):
         where = _Where(lines, ("questions", index), f"question '{item.id}'")

@@ -20,7 +20,6 @@ from app.ui.dialogs.exercise_picker import ExercisePickerScreen
 from app.ui.dialogs.practice_help import PracticeHelpScreen
 from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.practice import PracticeScreen
-from app.ui.screens.quiz import default_practice_screen
 from app.ui.widgets.stage import ClusterView
 from app.words import render, word
 from lessons.exercises import load_exercises
@@ -349,7 +348,6 @@ async def test_leaving_hands_the_grade_to_the_opener():
         await pilot.press("escape")  # graded: the input is left already, so this leaves
         await pilot.pause()
         assert len(got) == 1 and got[0].passed and got[0].exercise == "bluegreen-in-server"
-    assert default_practice_screen() is PracticeScreen
 
 
 async def test_help_and_the_exercise_picker():

@@ -26,18 +26,18 @@ from app.ui.screens.quiz import (
     LeaveQuizScreen,
     QuizHelpScreen,
     QuizScreen,
-    load_all_quizzes,
     practice_result,
 )
 from app.ui.widgets.quiz_view import OptionRow
 from app.words import points_text, word
 from lessons.exercises import load_exercises
+from lessons.quizzes import load_quizzes
 from models.grading import grade
 from models.quiz import CHOICE, ORDER, PRACTICAL, PREDICT, Quiz, QuizRun, QuizText
 
 SIZE = (100, 30)
 SEED = 3
-QUIZZES = load_all_quizzes()
+QUIZZES = load_quizzes()
 EXERCISES = load_exercises()
 
 
@@ -336,19 +336,18 @@ async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> No
         assert word("quiz.result.skipped", "en") in squash(content_text(screen))
 
 
-async def test_practical_can_only_be_skipped_without_practice_mode(monkeypatch) -> None:
-    monkeypatch.setattr("app.ui.screens.quiz.default_practice_screen", lambda: None)
-    app = DeployLabApp(lang="ko", instant=True)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_quiz_screen(pilot, practice=None)
-        while screen.phase != PRACTICE:
-            await pilot.press("s", "enter")
-        assert word("quiz.practical.unavailable", "ko") in squash(content_text(screen))
-        assert "enter" not in screen._bindings.key_to_bindings
-        await pilot.press("enter")
-        assert screen.phase == PRACTICE
-        await pilot.press("s")
-        assert screen.answer.skipped
+def test_the_app_owns_the_quizzes_and_exercises_it_loaded() -> None:
+    """Loaded once per app, not cached in module globals; the screen asks the app."""
+    import inspect
+
+    import app.ui.screens.quiz as quiz_screen
+
+    assert "global " not in inspect.getsource(quiz_screen)
+    first, second = DeployLabApp(lang="en"), DeployLabApp(lang="en")
+    assert first.quizzes() is first.quizzes() and first.quizzes() is not second.quizzes()
+    assert first.quizzes() == QUIZZES
+    assert first.exercise_title("bluegreen", "ko") == EXERCISES["bluegreen"].texts["ko"].title
+    assert first.exercise_title("no-such-exercise", "en") == "no-such-exercise"
 
 
 def test_practice_result_reads_grades_pairs_and_nothing() -> None:

@@ -86,12 +86,13 @@ def test_practice_graded_with_a_failure(snap_compare, lang):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_quiz_question_after_answering(snap_compare, lang):
-    from app.ui.screens.quiz import QuizScreen, load_all_quizzes
+    from app.ui.screens.quiz import QuizScreen
+    from lessons.quizzes import load_quizzes
 
     app = DeployLabApp(lang=lang, instant=True, course=COURSE)
 
     async def run_before(pilot) -> None:
-        await pilot.app.push_screen(QuizScreen(load_all_quizzes()["5.2.2"], seed=1))
+        await pilot.app.push_screen(QuizScreen(load_quizzes()["5.2.2"], seed=1))
         await pilot.pause()
         await pilot.press("2")
         await pilot.pause()

@@ -36,6 +36,7 @@ def check_course(root: Path) -> tuple[list[str], str]:
     """Every problem in the course at `root` as one sentence each, and the OK summary line."""
     from lessons.course import load_course
     from lessons.exercises import load_exercises
+    from lessons.quizzes import load_quizzes
 
     problems: list[str] = []
     course = exercises = None
@@ -49,11 +50,7 @@ def check_course(root: Path) -> tuple[list[str], str]:
         exercises = load_exercises(root, origins)
     except CourseFileError as err:
         problems.append(where(err, root))
-    try:
-        from lessons.quizzes import load_quizzes
-    except ImportError:
-        load_quizzes = None
-    if load_quizzes is not None and (root / "quizzes").is_dir():
+    if (root / "quizzes").is_dir():
         try:
             quizzes = load_quizzes(root)
         except CourseFileError as err:

@@ -58,7 +58,7 @@ class DeployLabApp(App):
         self._store = store
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
-        self._exercises: dict | None = None
+        self._loaded: dict[str, dict | Exception] = {}  # exercises, quizzes: see _load_once
         self.computed_tables: dict = {}  # comparison rows by (strategies, fleet), computed once
 
     # --- the course ----------------------------------------------------------------------
@@ -98,7 +98,7 @@ class DeployLabApp(App):
             self.theme = self._theme_name
         self.set_class(self.present, "-present")
         self._set_titles()
-        notice = self.store_notice()
+        notice = self.store.notice_in(self.lang)
         if notice:
             self.notify(word("store.notice", self.lang, notice=notice), severity="warning",
                         timeout=10)
@@ -112,10 +112,6 @@ class DeployLabApp(App):
 
             self._store = ProgressStore.open(self.profile)
         return self._store
-
-    def store_notice(self) -> str | None:
-        notice_in = getattr(self.store, "notice_in", None)
-        return notice_in(self.lang) if notice_in else self.store.notice
 
     def on_unmount(self) -> None:
         if self._store is not None:
@@ -154,13 +150,28 @@ class DeployLabApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _load_once(self, what: str) -> dict:
+        """The exercises or the quizzes, read the first time they are asked for; broken files
+        raise their `CourseFileError`, then and every later time, without reading them again."""
+        if what not in self._loaded:
+            from lessons.files import CourseFileError
+
+            if what == "exercises":
+                from lessons.exercises import load_exercises as load
+            else:
+                from lessons.quizzes import load_quizzes as load
+            try:
+                self._loaded[what] = load()
+            except CourseFileError as err:
+                self._loaded[what] = err
+        found = self._loaded[what]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
     def exercises(self) -> dict:
         """Every exercise and variant, loaded once; raises `CourseFileError` for broken files."""
-        if self._exercises is None:
-            from lessons.exercises import load_exercises
-
-            self._exercises = load_exercises()
-        return self._exercises
+        return self._load_once("exercises")
 
     def exercises_or_note(self) -> dict | None:
         """The exercises, or None after telling the learner, in a sentence, what is broken."""
@@ -209,10 +220,36 @@ class DeployLabApp(App):
 
         self.push_screen(ExercisePickerScreen(), callback=picked)
 
-    def open_quiz(self, section_id: str) -> None:
-        from app.ui.screens.quiz import open_quiz
+    def quizzes(self) -> dict:
+        """Every section's quiz, loaded once; raises `CourseFileError` for broken files."""
+        return self._load_once("quizzes")
 
-        open_quiz(self, section_id)
+    def exercise_title(self, exercise: str, lang: str) -> str:
+        """An exercise's title in `lang` (its id when the exercise files cannot be read:
+        `deploylab check` names the problem, and the quiz goes on)."""
+        from lessons.files import CourseFileError
+
+        try:
+            spec = self.exercises().get(exercise)
+        except CourseFileError:
+            return exercise
+        return spec.texts[lang].title if spec is not None else exercise
+
+    def open_quiz(self, section_id: str, seed: int | None = None) -> None:
+        """Open `section_id`'s quiz over the current screen; a clear note if it has none."""
+        from app.ui.screens.quiz import QuizScreen
+        from lessons.files import CourseFileError
+
+        try:
+            quiz = self.quizzes().get(section_id)
+        except CourseFileError as err:
+            self.notify(word("quiz.open.broken", self.lang, error=err), severity="error",
+                        timeout=10)
+            return
+        if quiz is None:
+            self.notify(word("quiz.open.none", self.lang, id=section_id), severity="warning")
+            return
+        self.push_screen(QuizScreen(quiz, seed=seed))
 
     # --- app-wide actions ----------------------------------------------------------------
     def action_switch_lang(self) -> None:

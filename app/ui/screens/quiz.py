@@ -14,10 +14,8 @@ or with None when there was no grade. No grade leaves the question open; `s` ski
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -44,8 +42,6 @@ from app.ui.widgets.quiz_view import (
 from app.words import points_text, word
 from models.quiz import ORDER, PRACTICAL, Answer, Quiz, QuizRun, Shown
 
-PRACTICE_MODULE = "app.ui.screens.practice"
-PRACTICE_FILE = Path(__file__).with_name("practice.py")
 PRACTICE_OUT_OF = 100  # the grader scores an attempt out of 100
 MAX_DIGIT_KEYS = 9
 
@@ -68,65 +64,7 @@ def practice_result(result: object) -> tuple[bool, float] | None:
     return passed, float(score)
 
 
-def default_practice_screen() -> PracticeFactory | None:
-    """The practice screen's class, when this installation has one."""
-    if not PRACTICE_FILE.exists():
-        return None
-    try:
-        return importlib.import_module(PRACTICE_MODULE).PracticeScreen
-    except (ImportError, AttributeError):
-        return None
-
-
-_quizzes: dict[str, Quiz] | None = None
-
-
-def load_all_quizzes() -> dict[str, Quiz]:
-    """Every section's quiz, loaded and validated once per process."""
-    global _quizzes
-    if _quizzes is None:
-        from lessons.quizzes import load_quizzes
-
-        _quizzes = load_quizzes()
-    return _quizzes
-
-
-_exercise_titles: dict[tuple[str, str], str] | None = None
-
-
-def exercise_title(exercise: str, lang: str) -> str:
-    """The exercise's title in `lang` (its id if the exercise files cannot be read)."""
-    global _exercise_titles
-    if _exercise_titles is None:
-        from lessons.exercises import load_exercises
-        from lessons.files import CourseFileError
-
-        try:
-            _exercise_titles = {(exercise_id, text_lang): text.title
-                                for exercise_id, spec in load_exercises().items()
-                                for text_lang, text in spec.texts.items()}
-        except CourseFileError:
-            _exercise_titles = {}  # `deploylab check` names the problem; the quiz goes on
-    return _exercise_titles.get((exercise, lang), exercise)
-
-
-def open_quiz(app, section_id: str, seed: int | None = None) -> None:
-    """Open `section_id`'s quiz over the current screen; a clear note if it has none."""
-    from lessons.files import CourseFileError
-
-    try:
-        quiz = load_all_quizzes().get(section_id)
-    except CourseFileError as err:
-        app.notify(word("quiz.open.broken", app.lang, error=err), severity="error", timeout=10)
-        return
-    if quiz is None:
-        app.notify(word("quiz.open.none", app.lang, id=section_id), severity="warning")
-        return
-    app.push_screen(QuizScreen(quiz, seed=seed))
-
-
-def _key_bindings(phase: str, lang: str, *, count: int, grabbed: bool, last: bool,
-                  practice: bool) -> list:
+def _key_bindings(phase: str, lang: str, *, count: int, grabbed: bool, last: bool) -> list:
     """The keys that work in `phase`, with footer words in `lang` (one footer entry a job)."""
     keys: list[Binding] = []
     if phase == ASK:
@@ -142,7 +80,7 @@ def _key_bindings(phase: str, lang: str, *, count: int, grabbed: bool, last: boo
         keys += [Binding("space", "grab",
                          word("quiz.key.drop" if grabbed else "quiz.key.grab", lang)),
                  Binding("enter", "submit_order", word("quiz.key.submit", lang))]
-    elif phase == PRACTICE and practice:
+    elif phase == PRACTICE:
         keys.append(Binding("enter", "open_practice", word("quiz.key.open", lang)))
     elif phase == ANSWERED:
         words = word("quiz.key.result" if last else "quiz.key.next", lang)
@@ -323,8 +261,7 @@ class QuizScreen(Screen):
         last = self.run.position >= self.run.total - 1
         self._bindings = BindingsMap(_key_bindings(phase, self.lang, count=count,
                                                    grabbed=self.grabbed_from is not None,
-                                                   last=last,
-                                                   practice=self.practice_factory() is not None))
+                                                   last=last))
         if self.is_mounted:
             self.refresh_bindings()
 
@@ -353,12 +290,9 @@ class QuizScreen(Screen):
             held = shown.labels(lang)[self.arrangement[self.cursor]]
             return Text(word("quiz.how.holding", lang, step=held), style="bold")
         if phase == PRACTICE:
-            title = exercise_title(shown.question.exercise, lang)
+            title = self.app.exercise_title(shown.question.exercise, lang)
             text = Text(word("quiz.practical.exercise", lang, exercise=title) + "\n", style="bold")
-            if self.practice_factory() is None:
-                text.append(word("quiz.practical.unavailable", lang))
-            else:
-                text.append(word("quiz.how.practical", lang))
+            text.append(word("quiz.how.practical", lang))
             if self.practice_note:
                 text.append("\n\n" + self.practice_note, style="bold")
             return text
@@ -545,14 +479,19 @@ class QuizScreen(Screen):
         await self.enter_question()
 
     # --- the practical -------------------------------------------------------------------
-    def practice_factory(self) -> PracticeFactory | None:
-        return self._practice_screen or default_practice_screen()
+    def practice_factory(self) -> PracticeFactory:
+        """The screen a practical opens: the one given (tests), else practice mode's."""
+        if self._practice_screen is not None:
+            return self._practice_screen
+        from app.ui.screens.practice import PracticeScreen
+
+        return PracticeScreen
 
     def action_open_practice(self) -> None:
         shown = self.shown
-        factory = self.practice_factory()
-        if self.phase != PRACTICE or factory is None:
+        if self.phase != PRACTICE:
             return
+        factory = self.practice_factory()
         if self.app.exercises_or_note() is None:
             return  # the exercise files are broken; the app has said so
         self.awaiting_practice = True
