@@ -1,6 +1,25 @@
-"""Shared test setup: a missing catalogue word fails the test instead of showing its key."""
+"""Shared test setup.
+
+- A missing catalogue word fails the test instead of showing its key.
+- Every test gets its own progress folder (`DEPLOYLAB_DATA_DIR` under its `tmp_path`), so no
+  test reads or writes the learner's real data directory, and tests running side by side under
+  pytest-xdist never share a database file.
+"""
+
+from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
 
 # Set before anything looks a word up, and inherited by the CLI processes tests start.
 os.environ["DEPLOYLAB_STRICT_WORDS"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own data directory (not created: the store makes it on first use)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
+    return folder

@@ -9,11 +9,6 @@ from app.cli.main import main
 from app.words import lang_from_env
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(tmp_path / "data"))
-
-
 @pytest.fixture
 def launched(monkeypatch):
     """Record the app the CLI would run instead of taking over the terminal."""

@@ -28,13 +28,6 @@ SECTION_IDS = [s.id for s in COURSE.sections]
 SIZE = (120, 36)
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
-    return folder
-
-
 def lines_text(view) -> str:
     """What a self-drawing stage widget shows at its current size."""
     width, height = view.content_size

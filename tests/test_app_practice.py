@@ -30,13 +30,6 @@ EXERCISES = load_exercises()
 KEY_NAMES = {" ": "space", "-": "minus", ":": "colon", "#": "number_sign"}
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
-    return folder
-
-
 def plain(renderable) -> str:
     console = Console(width=2000, file=io.StringIO(), record=True, color_system=None)
     console.print(renderable)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input
 
 from app.store import ProgressStore
@@ -13,11 +12,6 @@ from lessons.exercises import load_exercises
 
 EXERCISE = load_exercises()["in-place"]
 BAD = EXERCISE.bad[0]
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(tmp_path / "data"))
 
 
 class FullStore:

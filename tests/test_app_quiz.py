@@ -41,13 +41,6 @@ QUIZZES = load_quizzes()
 EXERCISES = load_exercises()
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
-    return folder
-
-
 def every_kind_quiz() -> Quiz:
     """5.2.2's quiz (choice, predict, practical) with 5.2.1's ordering question added."""
     base, extra = QUIZZES["5.2.2"], QUIZZES["5.2.1"]

@@ -21,8 +21,8 @@ SIZE = (100, 30)
 
 
 @pytest.fixture(autouse=True)
-def still(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(tmp_path / "data"))
+def still(monkeypatch):
+    """No animations (the progress store is in a temporary folder already: conftest)."""
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 

@@ -24,11 +24,6 @@ APP_DIR = Path(__file__).resolve().parent.parent / "app"
 COURSE = load_course()
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(tmp_path / "data"))
-
-
 def text_of(view) -> str:
     width, height = view.content_size
     return "\n".join("".join(seg.text for seg in line) for line in view.build(width, height))

@@ -45,17 +45,16 @@ class FakeCourse:
 
 
 @pytest.fixture(autouse=True)
-def environment(tmp_path, monkeypatch) -> Path:
-    """A private data directory, no colour, a wide terminal, English, a known course."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
+def environment(data_dir, monkeypatch) -> Path:
+    """The private data directory (conftest), no colour, a wide terminal, English, a known
+    course."""
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "140")
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     for var in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(progress_cli, "_load_course", FakeCourse)
-    return folder
+    return data_dir
 
 
 def fill(profile: str) -> None:

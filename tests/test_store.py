@@ -33,14 +33,6 @@ CRITERIA = [{"id": "zero-downtime", "passed": False, "message": "3 requests fail
 COMMANDS = "launch green 4 v102\nregister green\nwait healthy green\nderegister blue\n"
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own data directory; the real user data directory is never touched."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
-    return folder
-
-
 def fill(store: ProgressStore) -> None:
     store.mark_section_completed("5.1.2", "ko")
     store.mark_section_completed("5.1.3", "en")
