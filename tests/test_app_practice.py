@@ -1,17 +1,19 @@
-"""Pilot tests of practice mode: learners type (or click) commands on the live stage and are graded.
+"""Pilot tests of practice mode: one test per thing the screen does.
 
-Commands are typed key by key into the console, as a learner would. The app runs `instant`
-(each command ends at once) except in the animation test; its progress store lives in a
-temporary folder.
+Commands go into the console as a learner's line: the test sets the console's value and
+presses Enter (one key press, not one per letter); one test types key by key, with Tab
+completion and history. What holds for every exercise, every known-bad attempt and both
+languages is checked headless in test_practice_attempts.py, with `run_as_the_screen`; the
+tests here check that the screen grades as that helper does. The app runs `instant` (each
+command ends at once) except in the animation test; its progress store lives in a temporary
+folder (conftest).
 """
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from rich.console import Console
 from textual.widgets import Button, Static
 
 from app.ui.app import DeployLabApp
@@ -23,41 +25,29 @@ from app.ui.screens.practice import PracticeScreen
 from app.ui.widgets.stage import ClusterView
 from app.words import render, word
 from lessons.exercises import load_exercises
-from models.grading import criterion_label, grade
+from models.grading import criterion_label
+from tests.support import commands, enter, plain, run_as_the_screen
 
 SIZE = (120, 36)
 EXERCISES = load_exercises()
-KEY_NAMES = {" ": "space", "-": "minus", ":": "colon", "#": "number_sign"}
-
-
-def plain(renderable) -> str:
-    console = Console(width=2000, file=io.StringIO(), record=True, color_system=None)
-    console.print(renderable)
-    return " ".join(console.export_text().split())
 
 
 def shown(screen, selector: str) -> str:
     return plain(screen.query_one(selector, Static).content)
 
 
-def commands(script: str) -> list[str]:
-    lines = (line.split("#", 1)[0].strip() for line in script.splitlines())
-    return [line for line in lines if line]
+def outcome(grade):
+    return (grade.passed, grade.score, [(c.id, c.passed, c.t, c.line) for c in grade.criteria],
+            [a.text() for a in grade.actions])
 
 
-async def type_line(pilot, text: str) -> None:
-    """Type `text` into the focused console key by key, then Enter."""
-    await pilot.press(*[KEY_NAMES.get(ch, ch) for ch in text], "enter")
-    await pilot.pause()
-
-
-async def type_attempt(pilot, exercise: str, script: str) -> PracticeScreen:
-    """Open practice, type `script`'s commands (until something grades it), then say done."""
+async def enter_attempt(pilot, exercise: str, script: str) -> PracticeScreen:
+    """Open practice, enter `script`'s commands (until something grades it), then say done."""
     screen = await open_practice(pilot, exercise)
     for line in commands(script):
         if screen.graded:
             break
-        await type_line(pilot, line)
+        await enter(pilot, screen, line)
     if not screen.graded:
         await pilot.press("ctrl+d")
         await pilot.pause()
@@ -71,51 +61,64 @@ async def open_practice(pilot, exercise: str, **kwargs) -> PracticeScreen:
     return screen
 
 
-@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
-async def test_typing_the_reference_solution_passes_and_is_saved(exercise_id):
-    exercise = EXERCISES[exercise_id]
+async def test_the_reference_solution_passes_is_saved_and_the_picker_shows_it_after_a_restart():
+    exercise = EXERCISES["bluegreen"]
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(pilot, exercise_id)
+        screen = await open_practice(pilot, "bluegreen")
         assert screen.focused is screen.console.input
         for line in commands(exercise.solution):
             assert not screen.graded
-            await type_line(pilot, line)
+            await enter(pilot, screen, line)
             assert screen.console.feedback_kind != "error", screen.console.feedback_text
         # The goal state grades the attempt without the learner asking.
         assert screen.graded and screen.session.grade.passed
         assert screen.session.grade.score == 100
+        assert outcome(screen.session.grade) == outcome(
+            run_as_the_screen(exercise, exercise.solution).grade)
         assert word("practice.bar.passed", "en", score=100) in plain(
             screen.query_one("#practice-bar", Static).content)
         report = shown(screen, "#practice-grade")
         assert word("practice.eff.heading", "en") in report
         assert word("practice.grade.saved", "en") in report
-        saved = app.store.practice_attempts(exercise_id)
+        saved = app.store.practice_attempts("bluegreen")
         assert len(saved) == 1 and saved[0].passed and saved[0].score == 100
         assert commands(saved[0].commands) == commands(exercise.solution)
+    app = DeployLabApp(lang="en", instant=True)  # the same data folder, a new process's app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ExercisePickerScreen)
+        option = picker.query_one("#picker-list").get_option("bluegreen")
+        assert word("practice.picker.passed", "en") in plain(option.prompt)
+        other = picker.query_one("#picker-list").get_option("in-place")
+        assert word("practice.picker.new", "en") in plain(other.prompt)
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
-@pytest.mark.parametrize("exercise_id", ["bluegreen", "in-place", "bluegreen-in-server"])
-async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line(exercise_id, lang):
-    exercise = EXERCISES[exercise_id]
+async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line():
+    exercise = EXERCISES["bluegreen"]
     bad = exercise.bad[0]
-    expected = grade(exercise, bad.script).criterion(bad.fails)
+    lang = "ko"
+    expected = run_as_the_screen(exercise, bad.script).grade
     app = DeployLabApp(lang=lang, instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await type_attempt(pilot, exercise_id, bad.script)
+        screen = await enter_attempt(pilot, "bluegreen", bad.script)
+        assert outcome(screen.session.grade) == outcome(expected)
         result = screen.session.grade.criterion(bad.fails)
         assert not result.passed and result.line == bad.line
         report = shown(screen, "#practice-grade")
         command = screen.session.grade.command(bad.line)
-        at = word("practice.grade.at", lang, t=f"{expected.t:,.0f}" if expected.t >= 100
-                  else f"{expected.t:,.1f}", line=bad.line, command=command)
+        t = expected.criterion(bad.fails).t
+        at = word("practice.grade.at", lang, t=f"{t:,.0f}" if t >= 100 else f"{t:,.1f}",
+                  line=bad.line, command=command)
         assert at in report
         # In the listing, the command carries ◀ and the names of the rules it broke.
         label = re.escape(render(criterion_label(bad.fails), lang))
         assert re.search(rf"{bad.line} {re.escape(command)} ◀ [^◀]*{label}", report), report
         # A failed attempt is still saved, with the criteria the grader gave.
-        saved = app.store.practice_attempts(exercise_id)
+        saved = app.store.practice_attempts("bluegreen")
         assert len(saved) == 1 and not saved[0].passed
         assert bad.fails in saved[0].failed_criteria
 
@@ -125,15 +128,15 @@ async def test_a_typo_is_an_error_under_the_input_and_changes_nothing():
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         before = screen.session.frame()
-        await type_line(pilot, "lunch green 4 v102")
+        await enter(pilot, screen, "lunch green 4 v102")
         feedback = screen.console.feedback_text
         assert "line 1" in feedback and "'lunch'" in feedback and "'launch'" in feedback
         assert screen.console.feedback_kind == "error"
         assert screen.session.actions == () and screen.session.frame() == before
         assert screen.console.input.value == "lunch green 4 v102"  # kept, to be corrected
-        await type_line(pilot, "")  # clear it with a fresh line
-        screen.console.input.value = ""
-        await type_line(pilot, "terminate purple")
+        await enter(pilot, screen, "")  # an empty line clears the error
+        assert screen.console.feedback_kind != "error" and screen.session.actions == ()
+        await enter(pilot, screen, "terminate purple")
         assert "purple" in screen.console.feedback_text
         assert screen.session.actions == ()
 
@@ -169,9 +172,9 @@ async def test_undo_replays_from_the_seed_and_reset_starts_over():
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         start = screen.session.frame()
-        await type_line(pilot, lines[0])
+        await enter(pilot, screen, lines[0])
         after_first = screen.session.frame()
-        await type_line(pilot, lines[1])
+        await enter(pilot, screen, lines[1])
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert [a.text() for a in screen.session.actions] == [lines[0]]
@@ -187,7 +190,7 @@ async def test_undo_after_grading_lets_the_learner_go_on():
     bad = next(b for b in exercise.bad if b.fails == "order")
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await type_attempt(pilot, "bluegreen", bad.script)
+        screen = await enter_attempt(pilot, "bluegreen", bad.script)
         assert screen.graded and screen.console.input.disabled
         await pilot.press("u")
         await pilot.pause()
@@ -200,7 +203,7 @@ async def test_replay_steps_through_the_graded_run():
     bad = next(b for b in exercise.bad if b.fails == "order")
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await type_attempt(pilot, "bluegreen", bad.script)
+        screen = await enter_attempt(pilot, "bluegreen", bad.script)
         stage = screen.query_one("#practice-stage", ClusterView)
         stops = screen.session.stops()
         # Grading opens the replay at the first failure.
@@ -225,7 +228,7 @@ async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
     app = DeployLabApp(lang="ko", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        await type_line(pilot, "status")
+        await enter(pilot, screen, "status")
         await pilot.press("escape", "s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmSolutionScreen)
@@ -249,7 +252,7 @@ async def test_language_switch_keeps_the_attempt_and_rewords_it():
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        await type_line(pilot, "launch green 4 v102")
+        await enter(pilot, screen, "launch green 4 v102")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.lang == "ko"
@@ -261,7 +264,8 @@ async def test_language_switch_keeps_the_attempt_and_rewords_it():
         assert word("practice.console.prompt", "ko") in prompt
 
 
-async def test_tab_completes_commands_and_names_and_up_recalls_history():
+async def test_typing_key_by_key_tab_completes_and_up_recalls_history():
+    """The one test that types as a learner does, a key at a time."""
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
@@ -280,8 +284,16 @@ async def test_tab_completes_commands_and_names_and_up_recalls_history():
         assert field.value == "terminate green"
         assert "green-4" in screen.console.feedback_text
         field.value = ""
+        await pilot.press(*"register", "space", *"green", "enter")  # a whole line, key by key
+        await pilot.pause()
+        assert [a.text() for a in screen.session.actions] == ["launch green 4 v102",
+                                                             "register green"]
+        await pilot.press("up")
+        assert field.value == "register green"
         await pilot.press("up")
         assert field.value == "launch green 4 v102"
+        await pilot.press("down")
+        assert field.value == "register green"
 
 
 async def test_buttons_build_and_run_a_command():
@@ -334,10 +346,11 @@ async def test_leaving_hands_the_grade_to_the_opener():
     got = []
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
-        await app.push_screen(PracticeScreen("bluegreen-in-server", "en"), callback=got.append)
+        screen = PracticeScreen("bluegreen-in-server", "en")
+        await app.push_screen(screen, callback=got.append)
         await pilot.pause()
         for line in commands(exercise.solution):
-            await type_line(pilot, line)
+            await enter(pilot, screen, line)
         await pilot.press("escape")  # graded: the input is left already, so this leaves
         await pilot.pause()
         assert len(got) == 1 and got[0].passed and got[0].exercise == "bluegreen-in-server"
@@ -374,33 +387,12 @@ async def test_help_and_the_exercise_picker():
         assert isinstance(app.screen, PracticeScreen) and app.screen.exercise.id == listed[1]
 
 
-async def test_the_picker_shows_what_was_passed_after_a_restart():
-    exercise = EXERCISES["in-place"]
-    app = DeployLabApp(lang="en", instant=True)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_practice(pilot, "in-place")
-        for line in commands(exercise.solution):
-            await type_line(pilot, line)
-        assert screen.session.grade.passed
-    app = DeployLabApp(lang="en", instant=True)  # the same data folder, a new process's app
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("x")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, ExercisePickerScreen)
-        option = picker.query_one("#picker-list").get_option("in-place")
-        assert word("practice.picker.passed", "en") in plain(option.prompt)
-        other = picker.query_one("#picker-list").get_option("bluegreen")
-        assert word("practice.picker.new", "en") in plain(other.prompt)
-
-
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_fits_small_and_large_terminals(size):
     app = DeployLabApp(lang="ko", instant=True)
     async with app.run_test(size=size) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        await type_line(pilot, "launch green 4 v102")
+        await enter(pilot, screen, "launch green 4 v102")
         stage = screen.query_one("#practice-stage", ClusterView)
         assert stage.size.height >= 6 and stage.size.width >= 40
         console = screen.console
