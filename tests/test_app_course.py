@@ -411,12 +411,19 @@ async def test_the_comparison_table_is_computed_in_a_worker():
     table = next((s for s in COURSE.sections if s.stage == TABLE), None)
     if table is None:
         pytest.skip("no table section yet")
+    from app.ui.widgets.comparison import ComparisonComputed
+
+    posted = []
     app = DeployLabApp(lang="ko", lesson=table.id, course=COURSE)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         view = app.screen.query_one(ComparisonView)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert view.rows is not None and [r.strategy for r in view.rows] == list(table.strategies)
+        # The worker posted its rows once (the hook sees the message at each widget it bubbles
+        # through, hence by identity).
+        computed = list({id(m): m for m in posted if isinstance(m, ComparisonComputed)}.values())
+        assert len(computed) == 1 and computed[0].rows == view.rows and not computed[0].error
         shown = str(view.query_one("#comparison-table").render())
         assert view.rows is not None
         await pilot.press("l")

@@ -63,8 +63,9 @@ async def open_practice(pilot, exercise: str, **kwargs) -> PracticeScreen:
 
 async def test_the_reference_solution_passes_is_saved_and_the_picker_shows_it_after_a_restart():
     exercise = EXERCISES["bluegreen"]
+    posted = []
     app = DeployLabApp(lang="en", instant=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         assert screen.focused is screen.console.input
         for line in commands(exercise.solution):
@@ -76,6 +77,9 @@ async def test_the_reference_solution_passes_is_saved_and_the_picker_shows_it_af
         assert screen.session.grade.score == 100
         assert outcome(screen.session.grade) == outcome(
             run_as_the_screen(exercise, exercise.solution).grade)
+        graded = [m for m in posted if isinstance(m, PracticeScreen.AttemptGraded)]
+        assert len(graded) == 1 and graded[0].grade is screen.session.grade
+        assert commands(graded[0].commands) == commands(exercise.solution)
         assert word("practice.bar.passed", "en", score=100) in plain(
             screen.query_one("#practice-bar", Static).content)
         report = shown(screen, "#practice-grade")
@@ -185,20 +189,7 @@ async def test_undo_replays_from_the_seed_and_reset_starts_over():
         assert screen.focused is screen.console.input
 
 
-async def test_undo_after_grading_lets_the_learner_go_on():
-    exercise = EXERCISES["bluegreen"]
-    bad = next(b for b in exercise.bad if b.fails == "order")
-    app = DeployLabApp(lang="en", instant=True)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await enter_attempt(pilot, "bluegreen", bad.script)
-        assert screen.graded and screen.console.input.disabled
-        await pilot.press("u")
-        await pilot.pause()
-        assert not screen.graded and not screen.console.input.disabled
-        assert screen.focused is screen.console.input
-
-
-async def test_replay_steps_through_the_graded_run():
+async def test_replay_steps_through_the_graded_run_and_undo_goes_on_from_it():
     exercise = EXERCISES["bluegreen"]
     bad = next(b for b in exercise.bad if b.fails == "order")
     app = DeployLabApp(lang="en", instant=True)
@@ -222,11 +213,19 @@ async def test_replay_steps_through_the_graded_run():
         assert seen == sorted(seen) and seen[-1] > seen[0]
         await pilot.press("shift+left")
         assert screen.replay_stop.t == pytest.approx(max(0.0, stops[-1].t - 15.0))
+        # Undo after grading lets the learner go on from the command before the last.
+        assert screen.console.input.disabled
+        await pilot.press("u")
+        await pilot.pause()
+        assert not screen.graded and not screen.console.input.disabled
+        assert screen.focused is screen.console.input
+        assert [a.text() for a in screen.session.actions] == commands(bad.script)[:-1]
 
 
 async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
+    posted = []
     app = DeployLabApp(lang="ko", instant=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         await enter(pilot, screen, "status")
         await pilot.press("escape", "s")
@@ -244,6 +243,7 @@ async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
         solution = commands(EXERCISES["bluegreen"].solution)
         assert [a.text() for a in screen.session.grade.actions] == solution
         assert word("practice.grade.demo", "ko") in shown(screen, "#practice-grade")
+        assert not [m for m in posted if isinstance(m, PracticeScreen.AttemptGraded)]
         assert app.store.practice_attempts() == []
 
 
