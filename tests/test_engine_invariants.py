@@ -246,8 +246,11 @@ def observed(strategy: str, batch: int, fault: str, seed: int) -> Observation:
                            fault=fault))
 
 
+# Each run is watched once per process (`observed` is cached): under pytest-xdist with
+# `--dist loadgroup` (pyproject addopts) all the tests of one run go to the same worker.
 ALL_RUNS = [pytest.param(strategy, batch, fault, seed,
-                         id=f"{strategy}-b{batch}-{fault}-s{seed}")
+                         id=f"{strategy}-b{batch}-{fault}-s{seed}",
+                         marks=pytest.mark.xdist_group(f"run-{strategy}-b{batch}-{fault}-s{seed}"))
             for strategy, batch in CONFIGS for fault in FAULTS for seed in SEEDS]
 
 
