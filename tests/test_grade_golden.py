@@ -4,6 +4,7 @@ the recorded golden file: refactors must not change a grade. Regenerate on purpo
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -29,6 +30,20 @@ def graded(capsys, tmp_path: Path, exercise: str, script: str, lang: str) -> dic
     return result
 
 
+def regold(key: str, result: dict) -> None:
+    """Put one entry in the golden file; the file is locked while it is read and rewritten, so
+    pytest-xdist workers regenerating at once keep each other's entries."""
+    with open(GOLDEN, "a+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.seek(0)
+        text = file.read()
+        golden = json.loads(text) if text.strip() else {}
+        golden[key] = result
+        file.seek(0)
+        file.truncate()
+        file.write(json.dumps(dict(sorted(golden.items())), ensure_ascii=False, indent=1) + "\n")
+
+
 def test_every_attempt_is_in_the_golden_file():
     golden = json.loads(GOLDEN.read_text("utf-8"))
     assert sorted(golden) == sorted(f"{e}/{a}/{lang}" for e, a, _ in ATTEMPTS for lang in
@@ -42,9 +57,6 @@ def test_grade_json_is_unchanged(capsys, tmp_path, exercise, attempt, script, la
     result = graded(capsys, tmp_path, exercise, script, lang)
     key = f"{exercise}/{attempt}/{lang}"
     if os.environ.get("DEPLOYLAB_REGOLD"):
-        golden = json.loads(GOLDEN.read_text("utf-8")) if GOLDEN.exists() else {}
-        golden[key] = result
-        GOLDEN.write_text(json.dumps(dict(sorted(golden.items())), ensure_ascii=False,
-                                     indent=1) + "\n", "utf-8")
+        regold(key, result)
         return
     assert result == json.loads(GOLDEN.read_text("utf-8"))[key]
