@@ -10,6 +10,8 @@ and look at the pictures before committing them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.ui.app import DeployLabApp
@@ -98,3 +100,15 @@ def test_quiz_question_after_answering(snap_compare, lang):
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+# --- the snapshot files themselves ---------------------------------------------------------
+def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
+    """syrupy fails a run that leaves a snapshot file unused, but not under pytest-xdist (-n),
+    where it skips that check: this test does it instead, for this module's SVG files."""
+    snapshot_tests = {item.name for item in request.node.parent.collect()
+                      if "snap_compare" in getattr(item, "fixturenames", ())}
+    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
+    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
+    assert sorted(files - snapshot_tests) == []  # left behind by a test renamed or removed
+    assert sorted(snapshot_tests - files) == []  # never recorded
