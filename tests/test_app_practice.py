@@ -321,7 +321,7 @@ async def test_commands_animate_on_the_clock_when_not_instant():
     app = DeployLabApp(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        screen.console.input.value = "wait 300"
+        screen.console.input.value = "wait 60"  # about 2 s at the starting speeds
         await pilot.press("enter")
         stage = screen.query_one("#practice-stage", ClusterView)
         assert screen.session.busy  # it runs on the clock, not at once
@@ -331,14 +331,14 @@ async def test_commands_animate_on_the_clock_when_not_instant():
                 break
             times.append(stage.frame.t)
             await pilot.pause(0.05)
-        assert not screen.session.busy and screen.session.results[-1].ended == 300
+        assert not screen.session.busy and screen.session.results[-1].ended == 60
         assert len(set(times)) > 2 and times == sorted(times)  # the stage moved on meanwhile
         # Enter on an empty line finishes a running command at once.
         screen.console.input.value = "wait 3000"
         await pilot.press("enter")
         assert screen.session.busy
         await pilot.press("enter")
-        assert not screen.session.busy and screen.session.sim.now == 3300
+        assert not screen.session.busy and screen.session.sim.now == 3060
 
 
 async def test_leaving_hands_the_grade_to_the_opener():

@@ -471,7 +471,7 @@ def test_two_processes_writing_at_once_lose_nothing(data_dir, tmp_path):
         out, err = writer.communicate(timeout=180)
         assert writer.returncode == 0, err
         reports.append(json.loads(out.strip().splitlines()[-1]))
-    assert all(r["notice"] is None for r in reports)
+    assert all(r["notice"] is None for r in reports), reports
     # each began before the other had finished, so they really contended for the file
     assert max(r["started"] for r in reports) < min(r["finished"] for r in reports)
     with ProgressStore.open("class") as store:
