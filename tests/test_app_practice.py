@@ -12,6 +12,7 @@ folder (conftest).
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from textual.widgets import Button, Static
@@ -317,28 +318,44 @@ async def test_buttons_build_and_run_a_command():
         assert screen.graded and not screen.session.grade.passed
 
 
-async def test_commands_animate_on_the_clock_when_not_instant():
+async def test_commands_animate_on_the_clock_when_not_instant(monkeypatch):
+    # The screen's clock reads a time the test moves on (0.1 s between frames), so the run does
+    # not depend on how fast this machine is. Lines are submitted without a key press: a press
+    # waits for the app to go idle, which a running clock never does (Enter is pressed as a
+    # key in every other test).
+    now = [0.0]
+    monkeypatch.setattr("app.ui.screens.practice.time", SimpleNamespace(monotonic=lambda: now[0]))
     app = DeployLabApp(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        screen.console.input.value = "wait 60"  # about 2 s at the starting speeds
-        await pilot.press("enter")
+        session = screen.session
+
+        async def submit(line: str, handled) -> None:
+            screen.console.input.value = line
+            await screen.console.input.action_submit()
+            for _ in range(200):
+                await pilot.pause(0.01)
+                if handled():
+                    return
+            raise AssertionError(f"{line!r} was not handled")
+
+        await submit("wait 60", lambda: session.actions)
         stage = screen.query_one("#practice-stage", ClusterView)
-        assert screen.session.busy  # it runs on the clock, not at once
+        assert session.busy  # it runs on the clock, not at once
         times = []
         for _ in range(300):
-            if not screen.session.busy:
+            if not session.busy:
                 break
             times.append(stage.frame.t)
+            now[0] += 0.1
             await pilot.pause(0.05)
-        assert not screen.session.busy and screen.session.results[-1].ended == 60
+        assert not session.busy and session.results[-1].ended == 60
         assert len(set(times)) > 2 and times == sorted(times)  # the stage moved on meanwhile
         # Enter on an empty line finishes a running command at once.
-        screen.console.input.value = "wait 3000"
-        await pilot.press("enter")
-        assert screen.session.busy
-        await pilot.press("enter")
-        assert not screen.session.busy and screen.session.sim.now == 3060
+        await submit("wait 3000", lambda: len(session.actions) == 2)
+        assert session.busy
+        await submit("", lambda: not session.busy)
+        assert session.sim.now == 3060
 
 
 async def test_leaving_hands_the_grade_to_the_opener():
