@@ -24,7 +24,7 @@ class AppProcess:
                  "_abandoned", "workers", "busy", "queue", "start")
 
     def __init__(self, version: str, good: bool, on_ok: Callable[[str, float], None],
-                 workers: int = 1, start: Callable[[AppProcess, float], None] | None = None):
+                 workers: int, start: Callable[[AppProcess, float], None]):
         self.version = version
         self.state = STARTING
         self.good = good  # a bad build answers everything with HTTP 500
@@ -54,7 +54,7 @@ class AppProcess:
         else:
             self.in_flight -= 1
             self.on_ok(self.version, event.value)
-        if self.queue and self.start is not None:
+        if self.queue:
             self.start(self, self.queue.popleft())
         if self.in_flight == 0 and self._idle_waiters:
             waiters, self._idle_waiters = self._idle_waiters, []
