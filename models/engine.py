@@ -98,7 +98,11 @@ class Simulation:
             host.live_port = SLOT_PORTS[0]
             proc = self._new_process(sc.version)
             proc.state = RUNNING
-            host.slots[SLOT_PORTS[0]].process = proc
+            live = host.slots[SLOT_PORTS[0]]
+            live.process = proc
+            # The live process has been serving through nginx all along: that is a passed check,
+            # so switching back to it (the recipe's instant rollback) is a checked switch.
+            live.checked = proc
             self.lb.register(host, None, initially_healthy=True)
         else:
             for _ in range(sc.servers):

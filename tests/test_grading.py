@@ -264,3 +264,25 @@ def test_grade_and_simulate_count_final_versions_the_same_way_for_a_broken_green
     assert result.facts["final_versions"] == report.summary()["final_versions"] == {}
     for key in ("requests", "failed", "min_serving", "max_instances", "instance_seconds"):
         assert result.facts[key] == report.summary()[key]
+
+
+# --- switching back to the old slot ------------------------------------------------------
+SWITCHED = "start web-1:8082 v102\nwait healthy web-1:8082\nswitch web-1 8082\n"
+
+
+def test_switching_back_to_the_old_slot_that_still_runs_is_a_checked_switch():
+    """The recipe's instant rollback: 8081 has served all along, so going back is safe."""
+    exercise = EXERCISES["bluegreen-in-server"]
+    result = grade(exercise, SWITCHED + "switch web-1 8081\n")
+    assert result.criterion("order").passed, render(result.criterion("order").note, "en")
+    assert result.criterion("zero-downtime").passed
+    assert not result.criterion("goal").passed  # rolled back: v101 serves again
+
+
+def test_switching_to_a_fresh_process_nobody_checked_is_still_unchecked():
+    exercise = EXERCISES["bluegreen-in-server"]
+    result = grade(exercise, SWITCHED + "stop web-1:8081\nstart web-1:8081 v101\nwait 30\n"
+                                        "switch web-1 8081\n")
+    order = result.criterion("order")
+    assert not order.passed and order.line == 7
+    assert "before a health check had passed there" in render(order.note, "en")
