@@ -22,6 +22,7 @@ from models.exercises import (
     GOAL,
     HINT_TIERS,
     NO_GREEN_TRAFFIC,
+    STRATEGY,
     CriterionSpec,
     Exercise,
     ExerciseText,
@@ -31,7 +32,7 @@ from models.exercises import (
 )
 from models.params import SimParams
 from models.practice import ParseError, parse_script
-from models.scenarios import Scenario
+from models.scenarios import IN_SERVER, Scenario
 
 from . import COURSE_DIR, LOCALES
 from .files import CourseFileError, TomlLines, decode, read_toml
@@ -163,6 +164,16 @@ def _criterion(name: str, spec: Any, scenario: Scenario, lines: TomlLines) -> Cr
     if name == NO_GREEN_TRAFFIC:
         return CriterionSpec(name, weight,
                              group=_group(name, "group", spec.group, scenario, lines))
+    if name == STRATEGY:
+        if spec.new_instances and not spec.switch:
+            raise CourseFileError(lines.path, "'criteria.strategy' sets no rule; give "
+                                  "new_instances = false, switch = true, or both",
+                                  lines.line(("criteria", name)))
+        if spec.switch and scenario.kind != IN_SERVER:
+            raise CourseFileError(lines.path, "'criteria.strategy.switch' needs the in-server "
+                                  f"start state (this one is '{scenario.kind}')",
+                                  lines.line(("criteria", name, "switch")))
+        return CriterionSpec(name, weight, new_instances=spec.new_instances, switch=spec.switch)
     return CriterionSpec(name, weight)
 
 

@@ -15,10 +15,10 @@ from .params import SimParams
 from .practice import Script, parse_script
 from .scenarios import Scenario
 
-ZERO_DOWNTIME, CAPACITY, ORDER, GOAL, CLEANUP, NO_GREEN_TRAFFIC = (
-    "zero-downtime", "capacity", "order", "goal", "cleanup", "no-green-traffic")
+ZERO_DOWNTIME, CAPACITY, ORDER, STRATEGY, GOAL, CLEANUP, NO_GREEN_TRAFFIC = (
+    "zero-downtime", "capacity", "order", "strategy", "goal", "cleanup", "no-green-traffic")
 # Every criterion the grader knows, in the order a grade lists them.
-CRITERIA = (ZERO_DOWNTIME, CAPACITY, ORDER, GOAL, CLEANUP, NO_GREEN_TRAFFIC)
+CRITERIA = (ZERO_DOWNTIME, CAPACITY, ORDER, STRATEGY, GOAL, CLEANUP, NO_GREEN_TRAFFIC)
 HINT_TIERS = 3  # a nudge, the idea, nearly the answer
 
 _PLACEHOLDER = re.compile(r"\{(servers|version|new_version)\}")
@@ -42,6 +42,11 @@ class CriterionSpec:
     serving: int = 0  # goal: how many targets serve then, at least
     group: str = ""  # goal: the group that serves; no-green-traffic: the group users never reach
     groups: tuple[str, ...] = ()  # cleanup: groups with nothing left running at the end
+    # strategy: the attempt must be the strategy the exercise teaches. `new_instances` False:
+    # it may not create an instance (in-place's pro; in-server stays on its one host);
+    # `switch` True: traffic must move by switching nginx to the other slot.
+    new_instances: bool = True
+    switch: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,4 +109,4 @@ def nearest_id(word: str, ids) -> str | None:
 
 __all__ = ["CRITERIA", "CriterionSpec", "Exercise", "ExerciseText", "KnownBad", "fill",
            "nearest_id", "ZERO_DOWNTIME", "CAPACITY", "ORDER", "GOAL", "CLEANUP",
-           "NO_GREEN_TRAFFIC", "HINT_TIERS"]
+           "NO_GREEN_TRAFFIC", "STRATEGY", "HINT_TIERS"]

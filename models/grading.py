@@ -1,30 +1,44 @@
 """Grading a practice attempt: run it on the engine, then judge the whole run, not just the end.
 
-`grade` parses and runs an attempt from the exercise's start state; `grade_run` judges a
-simulation that was already driven (the practice console runs commands one at a time on a live
-`Simulation` and grades that same run when the learner is done). Every failed criterion names
-the simulated time and the attempt line whose action caused it. Messages are `Msg`s: keys in
-the catalogue's `grade` table (criterion names in `criterion`), which the app renders.
+A verdict must not depend on luck: `grade` runs an attempt from the exercise's start state on
+three runs of the same traffic (the exercise's seed and two derived from it, `run_seeds`) and
+passes it only when all three pass; the criteria it reports are the first failing run's (the
+exercise's seed's when all pass), and when the runs disagree the verdict says the attempt
+depends on timing and, where the failure allows, what to wait for. `grade_live` does the same
+for a simulation the practice console already drove (its run is the first; the learner's
+commands are run again on the other seeds, with the same simulated time between them);
+`grade_run` judges one run. Every failed criterion names the simulated time and the attempt
+line whose action caused it. Messages are `Msg`s: keys in the catalogue's `grade` table
+(criterion names in `criterion`), which the app renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .actions import Action
+from .actions import Action, ActionResult
 from .engine import Simulation
 from .exercises import (
+    CAPACITY,
     CLEANUP,
     CRITERIA,
     GOAL,
+    ORDER,
+    ZERO_DOWNTIME,
     CriterionSpec,
     Exercise,
 )
+from .loadbalancer import DRAINING, HEALTHY, INITIAL, UNHEALTHY
 from .messages import Msg
+
+# An attempt is graded on this many runs of the same traffic: the exercise's seed, then seeds
+# RUN_SEED_STEP apart (other arrival and health-check timings, the same rates and start state).
+RUNS, RUN_SEED_STEP = 3, 1000
 
 # Hazard events the engine logs (see Simulation._kill and _do_switch) that break `order`.
 UNSAFE_STOP, SWITCH = "unsafe_stop", "switch"
+LAUNCH = "launch"  # the engine's event for each instance an attempt creates
 BAD_SWITCHES = ("unchecked", "empty")
 DOWN, HTTP_500 = "down", "http_500"
 # Criteria about where the run ended rather than how it got there.
@@ -68,9 +82,33 @@ class CriterionResult:
                 "t": None if self.t is None else round(self.t, 3), "line": self.line}
 
 
+def run_seeds(seed: int) -> tuple[int, ...]:
+    """The seeds an attempt is graded on: `seed` first, then two derived from it."""
+    return tuple(seed + RUN_SEED_STEP * k for k in range(RUNS))
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """How one of the runs went: its seed, verdict, score and the criteria it failed."""
+
+    seed: int
+    passed: bool
+    score: int
+    failed: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"seed": self.seed, "passed": self.passed, "score": self.score,
+                "failed": list(self.failed)}
+
+
 @dataclass(frozen=True)
 class Grade:
-    """A graded attempt: the verdict, each criterion, and what the run measured."""
+    """A graded attempt: the verdict, each criterion, and what the run measured.
+
+    Graded on several runs, the criteria, facts and seed are the reported run's (the first
+    that failed, or the first when all passed) and `runs` has every run's verdict; `advice`
+    is what the reported run says to wait for when the runs disagree (None: nothing to say).
+    """
 
     exercise: str
     seed: int
@@ -80,6 +118,23 @@ class Grade:
     actions: tuple[Action, ...]
     facts: dict
     errors: tuple[tuple[int | None, Msg], ...]  # commands that could not run, with their line
+    runs: tuple[RunVerdict, ...] = ()
+    advice: Msg | None = None
+
+    @property
+    def verdict(self) -> RunVerdict:
+        """This run's own verdict (one entry of `runs`)."""
+        return RunVerdict(self.seed, self.passed, self.score, tuple(c.id for c in self.failed))
+
+    @property
+    def run_verdicts(self) -> tuple[RunVerdict, ...]:
+        """Every run's verdict (this run's alone when it was graded on one)."""
+        return self.runs or (self.verdict,)
+
+    @property
+    def depends_on_timing(self) -> bool:
+        """Whether some runs of the same traffic passed and others did not."""
+        return len({run.passed for run in self.runs}) > 1
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         for result in self.criteria:
@@ -102,8 +157,22 @@ class Grade:
         """The verdict in one sentence."""
         if self.passed:
             return Note.of("summary_passed", score=self.score)
+        ids = tuple(criterion_label(c.id) for c in self.failed)
+        if self.depends_on_timing:
+            advice = self.advice or Note.of("timing_failed_on", seed=self.seed, ids=ids)
+            return Note.of("summary_timing", passed=sum(r.passed for r in self.runs),
+                           runs=len(self.runs), advice=advice, score=self.score)
         return Note.of("summary_failed", failed=len(self.failed), total=len(self.criteria),
-                       ids=tuple(criterion_label(c.id) for c in self.failed), score=self.score)
+                       ids=ids, score=self.score)
+
+    def runs_note(self) -> Msg | None:
+        """Which runs of the same traffic the verdict stands on (None: graded on one run)."""
+        if len(self.runs) < 2:
+            return None
+        passed = sum(r.passed for r in self.runs)
+        key = ("runs_all" if passed == len(self.runs) else "runs_some" if passed else "runs_none")
+        return Note.of(key, runs=len(self.runs), passed=passed, seed=self.seed,
+                       seeds=", ".join(str(r.seed) for r in self.runs))
 
     def summary(self) -> dict:
         errors = [{"line": line, "message": message} for line, message in self.errors]
@@ -113,21 +182,76 @@ class Grade:
         """The `deploylab grade --json` object, its messages still `Msg`s (the app renders them)."""
         return {"exercise": self.exercise, "passed": self.passed, "score": self.score,
                 "criteria": [c.as_dict() for c in self.criteria],
-                "summary": self.summary()}
+                "summary": self.summary(),
+                "runs": [r.as_dict() for r in self.run_verdicts]}
 
 
 # --- grading -----------------------------------------------------------------------------
+# An attempt as it ran: each command with the simulated time that passed before it began.
+Timed = tuple[tuple[float, Action], ...]
+
+
 def grade(exercise: Exercise, attempt: str | Sequence[Action], seed: int | None = None
           ) -> Grade:
-    """Run an attempt (text, checked whole first, or parsed actions) from the start state, grade it.
+    """Grade an attempt (text, checked whole first, or parsed actions) on three runs from the
+    start state: `seed` (default: the exercise's) and two derived from it; it passes only if
+    all three pass.
 
     Raises `ParseError` for bad text; nothing runs then.
     """
-    actions = exercise.parse(attempt).actions if isinstance(attempt, str) else tuple(attempt)
+    timed = tuple((0.0, a) for a in _actions(exercise, attempt))
+    first = exercise.seed if seed is None else seed
+    return _combined([_run_timed(exercise, timed, s) for s in run_seeds(first)])[0]
+
+
+def grade_once(exercise: Exercise, attempt: str | Sequence[Action], seed: int | None = None
+               ) -> Grade:
+    """Grade an attempt on one run only (`seed`, default the exercise's): a measurement, not
+    the verdict a learner gets."""
+    timed = tuple((0.0, a) for a in _actions(exercise, attempt))
+    return _run_timed(exercise, timed, exercise.seed if seed is None else seed)[0]
+
+
+def grade_live(exercise: Exercise, sim: Simulation) -> tuple[Grade, Simulation]:
+    """Grade a run the practice console drove, by the same three-run rule as `grade`.
+
+    `sim` is the first run (graded and finished here); its commands run again on the two
+    other seeds with the same simulated time between them. Returns the grade and the reported
+    run's simulation (the one whose failures the grade names, for the replay).
+    """
+    first = grade_run(exercise, sim)
+    timed = timed_actions(sim.results)
+    runs = [(first, sim)] + [_run_timed(exercise, timed, s) for s in run_seeds(sim.seed)[1:]]
+    return _combined(runs)
+
+
+def timed_actions(results: Sequence[ActionResult]) -> Timed:
+    """A driven run's commands, each with the simulated time between the previous one's end
+    (or the start) and its own beginning."""
+    timed, last = [], 0.0
+    for result in results:
+        timed.append((max(0.0, result.started - last), result.action))
+        last = result.ended
+    return tuple(timed)
+
+
+def _actions(exercise: Exercise, attempt: str | Sequence[Action]) -> tuple[Action, ...]:
+    return exercise.parse(attempt).actions if isinstance(attempt, str) else tuple(attempt)
+
+
+def _run_timed(exercise: Exercise, timed: Timed, seed: int) -> tuple[Grade, Simulation]:
     sim = exercise.new_simulation(seed)
-    for action in actions:
+    for gap, action in timed:
+        sim.advance(gap)
         sim.run(action)
-    return grade_run(exercise, sim)
+    return grade_run(exercise, sim), sim
+
+
+def _combined(runs: list[tuple[Grade, Simulation]]) -> tuple[Grade, Simulation]:
+    """The verdict over runs: the first failing run's grade (or the first's), with every run's
+    verdict attached."""
+    reported, sim = next(((g, s) for g, s in runs if not g.passed), runs[0])
+    return replace(reported, runs=tuple(g.verdict for g, _ in runs)), sim
 
 
 def grade_run(exercise: Exercise, sim: Simulation) -> Grade:
@@ -150,7 +274,9 @@ def grade_run(exercise: Exercise, sim: Simulation) -> Grade:
     passed = all(r.passed for r in results)
     errors = tuple((r.action.line, r.message) for r in sim.results if not r.ok)
     facts = _facts(exercise, sim, actions)
-    return Grade(exercise.id, sim.seed, passed, score, results, actions, facts, errors)
+    advice = None if passed else judge.advice(results)
+    return Grade(exercise.id, sim.seed, passed, score, results, actions, facts, errors,
+                 advice=advice)
 
 
 def goal_reached(exercise: Exercise, sim: Simulation) -> bool:
@@ -280,6 +406,62 @@ class _Judge:
             return False, note, event.t, event.line
         return True, Note.of("order_ok_slots" if has_slots else "order_ok"), None, None
 
+    def _strategy(self, spec: CriterionSpec):
+        events = self.metrics.events
+        hosts = [i for i in self.sim.instances.values() if i.slots is not None]
+        host = hosts[0].name if hosts else ""
+        if not spec.new_instances:
+            first = next((e for e in events if e.kind == LAUNCH), None)
+            if first is not None:
+                names = ", ".join(e.target for e in events
+                                  if e.kind == LAUNCH and e.line == first.line)
+                key = "strategy_new_host" if host else "strategy_new_instance"
+                note = Note.of(key, step=self.step(first.line, first.t), names=names, host=host)
+                return False, note, first.t, first.line
+        if spec.switch and not any(e.kind == SWITCH for e in events):
+            note = Note.of("strategy_no_switch", step=self.end_step(), host=host)
+            return False, note, self.end.t, self.end.last_line
+        if spec.switch:
+            key = "strategy_ok_one_host" if not spec.new_instances else "strategy_ok_switched"
+        else:
+            key = "strategy_ok_no_new"
+        return True, Note.of(key, host=host, count=self.sim.scenario.host_count), None, None
+
+    # --- what a failed run says to wait for (when other runs of the traffic passed) -----
+    def advice(self, results: tuple[CriterionResult, ...]) -> Msg | None:
+        """For the earliest failure that waiting would have avoided: what to wait for, and
+        before which line. A target still `initial` when capacity fell or a request found no
+        server needed `wait healthy`; a server stopped while draining needed `wait drained`."""
+        for result in sorted((r for r in results if not r.passed and r.t is not None),
+                             key=lambda r: r.t):
+            if result.id in (CAPACITY, ZERO_DOWNTIME):
+                waiting = [name for name, state in self._targets_at(result.t).items()
+                           if state == INITIAL]
+                if waiting:
+                    return Note.of("timing_wait_healthy", names=", ".join(waiting),
+                                   step=self.step(result.line, result.t))
+            if result.id == ORDER:
+                stop = next((e for e in self.metrics.events if e.kind == UNSAFE_STOP
+                             and e.t == result.t and e.detail == DRAINING), None)
+                if stop is not None:
+                    return Note.of("timing_wait_drained", names=stop.target,
+                                   step=self.step(result.line, result.t))
+        return None
+
+    def _targets_at(self, t: float) -> dict[str, str]:
+        """The load balancer's state of each target the attempt registered, at time `t`."""
+        states: dict[str, str] = {}
+        for event in self.metrics.events:
+            if event.t > t:
+                break
+            if event.kind == "register":
+                states[event.target] = INITIAL
+            elif event.kind in (HEALTHY, UNHEALTHY, DRAINING) and event.target in states:
+                states[event.target] = event.kind
+            elif event.kind == "drained":
+                states.pop(event.target, None)
+        return states
+
     def _goal(self, spec: CriterionSpec):
         end = self.end
         in_group = Note.of("in_group", group=spec.group) if spec.group else ""
@@ -326,5 +508,5 @@ class _Judge:
         return False, note, t, line
 
 
-__all__ = ["Grade", "CriterionResult", "Note", "grade", "grade_run", "goal_reached",
-           "criterion_label"]
+__all__ = ["Grade", "CriterionResult", "RunVerdict", "Note", "grade", "grade_once", "grade_live",
+           "grade_run", "goal_reached", "criterion_label", "run_seeds", "timed_actions", "RUNS"]

@@ -14,7 +14,7 @@ from models.actions import Action, ActionResult
 from models.engine import Simulation
 from models.exercises import Exercise
 from models.frames import Frame
-from models.grading import Grade, goal_reached, grade, grade_run
+from models.grading import Grade, goal_reached, grade_live, grade_once
 from models.practice import parse_line
 
 
@@ -116,9 +116,11 @@ class PracticeSession:
         return reached and self.goal_missed
 
     def grade_now(self) -> Grade:
-        """Grade this very run (a running command is finished first); the run ends here."""
+        """Grade this very run (a running command is finished first) by the three-run rule;
+        the run ends here. When another run of the same traffic is the one that failed, that
+        run becomes the one shown and replayed: the grade's failures happened there."""
         self.pending.clear()
-        self.grade = grade_run(self.exercise, self.sim)
+        self.grade, self.sim = grade_live(self.exercise, self.sim)
         return self.grade
 
     # --- going back ------------------------------------------------------------------------
@@ -201,15 +203,19 @@ class PracticeSession:
         return Stop(len(results), end)
 
     def replay(self, stop: Stop) -> Simulation:
-        """A new simulation from the seed, at `stop` of this attempt's commands."""
-        sim = self.exercise.new_simulation()
-        actions = [r.action for r in self.results]
-        for action in actions[:stop.done]:
-            sim.run(action)
-        if stop.done < len(actions) and (stop.running or stop.t > sim.now):
-            sim.begin(actions[stop.done])
+        """A new simulation from the shown run's seed, at `stop` of this attempt's commands
+        (with the same simulated time between them as in that run)."""
+        sim = self.exercise.new_simulation(self.sim.seed)
+        results = self.results
+        for result in results[:stop.done]:
+            sim.advance(result.started - sim.now)
+            sim.run(result.action)
+        following = results[stop.done] if stop.done < len(results) else None
+        if following is not None and (stop.running or stop.t > following.started):
+            sim.advance(following.started - sim.now)
+            sim.begin(following.action)
             sim.step_until(stop.t)
-        elif stop.t > sim.now:  # after the last command: the observation window
+        elif stop.t > sim.now:  # before the next command, or the observation window
             sim.advance(stop.t - sim.now)
         return sim
 
@@ -227,7 +233,7 @@ class PracticeSession:
         if self.grade is None:
             return {}
         if self._reference_facts is None:
-            self._reference_facts = grade(self.exercise, self.exercise.solution).facts
+            self._reference_facts = grade_once(self.exercise, self.exercise.solution).facts
         facts, ref = self.grade.facts, self._reference_facts
         return {"commands": facts["commands"], "reference_commands": ref["commands"],
                 "duration_s": facts["duration_s"], "reference_duration_s": ref["duration_s"],

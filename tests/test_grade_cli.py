@@ -15,6 +15,7 @@ import pytest
 from app.cli.main import main
 from lessons import COURSE_DIR
 from lessons.exercises import load_exercises
+from models.grading import grade_once
 
 EXERCISES = load_exercises()
 BLUEGREEN = EXERCISES["bluegreen"]
@@ -70,7 +71,10 @@ def test_json_is_one_object_with_the_design_fields(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 1
     data = json.loads(out)
-    assert list(data) == ["exercise", "passed", "score", "criteria", "summary"]
+    assert list(data) == ["exercise", "passed", "score", "criteria", "summary", "runs"]
+    # Switching before the check is wrong on every run of the traffic.
+    assert data["runs"] == [{"seed": seed, "passed": False, "score": data["score"],
+                             "failed": ["zero-downtime", "order"]} for seed in (1, 1001, 2001)]
     order = next(c for c in data["criteria"] if c["id"] == "order")
     assert order == {"id": "order", "passed": False, "message": order["message"],
                      "t": order["t"], "line": 2}
@@ -151,8 +155,8 @@ def test_check_passes_on_the_built_in_course_with_one_line(capsys):
 
 @pytest.fixture()
 def course(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the built-in course to break; one seed per script is enough to test reporting."""
-    monkeypatch.setattr("app.cli.check.CHECK_SEEDS", 1)
+    """A copy of the built-in course to break; one run per script is enough to test reporting."""
+    monkeypatch.setattr("app.cli.check.grade", grade_once)
     root = tmp_path / "course"
     shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return root

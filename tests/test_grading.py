@@ -11,7 +11,7 @@ import pytest
 from app.words import render, rendered
 from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
-from models.grading import goal_reached, grade, grade_run
+from models.grading import goal_reached, grade, grade_live, grade_run
 from models.practice import parse_line
 
 EXERCISES = load_exercises()
@@ -159,7 +159,8 @@ def test_the_json_has_exactly_the_fields_of_the_design():
     exercise = EXERCISES["bluegreen"]
     bad = next(b for b in exercise.bad if b.id == "terminate-while-draining")
     data = rendered(grade(exercise, bad.script).as_dict(), "en")
-    assert list(data) == ["exercise", "passed", "score", "criteria", "summary"]
+    assert list(data) == ["exercise", "passed", "score", "criteria", "summary", "runs"]
+    assert [list(run) for run in data["runs"]] == [["seed", "passed", "score", "failed"]] * 3
     assert data["exercise"] == "bluegreen" and data["passed"] is False
     for item in data["criteria"]:
         assert list(item) == ["id", "passed", "message", "t", "line"]
@@ -198,10 +199,10 @@ def test_a_run_driven_command_by_command_grades_like_a_whole_script():
         while sim.busy:
             sim.step_until(sim.now + 0.7)  # the UI's animation ticks
         history += (action,)
-    console = rendered(grade_run(exercise, sim).as_dict(), "en")
+    console = rendered(grade_live(exercise, sim)[0].as_dict(), "en")
     script = rendered(grade(exercise, "\n".join(a.text() for a in history)).as_dict(), "en")
     assert console == script
-    assert console["passed"]
+    assert console["passed"] and len(console["runs"]) == 3
 
 
 def test_grading_while_a_command_still_runs_lets_it_finish_first():
@@ -264,6 +265,49 @@ def test_grade_and_simulate_count_final_versions_the_same_way_for_a_broken_green
     assert result.facts["final_versions"] == report.summary()["final_versions"] == {}
     for key in ("requests", "failed", "min_serving", "max_instances", "instance_seconds"):
         assert result.facts[key] == report.summary()[key]
+
+
+# --- the strategy an exercise teaches ----------------------------------------------------
+@pytest.mark.parametrize(("exercise_id", "bad_id", "line", "en", "ko"), [
+    ("in-place", "new-servers", 1, "new instances were created (web-5, web-6, web-7, web-8)",
+     "새 인스턴스(web-5, web-6, web-7, web-8)를 만들었습니다"),
+    ("bluegreen-in-server", "second-host", 1, "another host was created (web-2)",
+     "호스트(web-2)를 하나 더 만들었습니다"),
+])
+def test_another_strategy_passes_every_rule_but_the_strategy_blamed_on_its_launch(
+        exercise_id, bad_id, line, en, ko):
+    """Blue/green inside in-place, or a second host for in-server: users saw nothing wrong, so
+    only the strategy criterion can tell, and it names the launch that created instances."""
+    exercise = EXERCISES[exercise_id]
+    bad = next(b for b in exercise.bad if b.id == bad_id)
+    result = grade(exercise, bad.script)
+    assert [c.id for c in result.failed] == ["strategy"]
+    strategy = result.criterion("strategy")
+    assert strategy.line == line and result.command(line).startswith("launch web")
+    assert f"line {line} ({result.command(line)})" in render(strategy.note, "en")
+    assert en in render(strategy.note, "en") and ko in render(strategy.note, "ko")
+
+
+def test_in_server_must_move_traffic_by_switching_nginx():
+    exercise = EXERCISES["bluegreen-in-server"]
+    restarted = grade(exercise, "start web-1:8082 v102\nwait healthy web-1:8082\n"
+                                "stop web-1:8081\nstart web-1:8081 v102\n"
+                                "wait healthy web-1:8081\n")
+    assert restarted.criterion("goal").passed  # v102 is live, but not by a switch
+    strategy = restarted.criterion("strategy")
+    assert not strategy.passed and strategy.line == 5
+    assert "nginx was never switched" in render(strategy.note, "en")
+    assert "nginx를 한 번도 전환하지 않았습니다" in render(strategy.note, "ko")
+    reference = grade(exercise, exercise.solution).criterion("strategy")
+    assert reference.passed and "stayed on web-1" in render(reference.note, "en")
+
+
+def test_the_strategy_criterion_is_on_the_exercises_that_teach_one():
+    assert EXERCISES["in-place"].criterion("strategy").new_instances is False
+    in_server = EXERCISES["bluegreen-in-server"].criterion("strategy")
+    assert (in_server.new_instances, in_server.switch) == (False, True)
+    # Server-level blue/green creates instances by design: no such rule there.
+    assert "strategy" not in [c.id for c in EXERCISES["bluegreen"].criteria]
 
 
 # --- switching back to the old slot ------------------------------------------------------

@@ -77,7 +77,7 @@ def test_the_schema_is_json_schema_naming_the_exercise_keys(schema):
                                         "bad"}
     assert set(whole["required"]) == {"id", "start", "criteria", "solution"}
     criteria = schema["$defs"]["Criteria"]["properties"]
-    assert set(criteria) == {"zero-downtime", "capacity", "order", "goal", "cleanup",
+    assert set(criteria) == {"zero-downtime", "capacity", "order", "strategy", "goal", "cleanup",
                              "no-green-traffic"}
     start = schema["$defs"]["Start"]["properties"]
     assert start["scenario"]["enum"] == ["bluegreen", "fleet", "in-server"]

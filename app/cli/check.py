@@ -12,9 +12,7 @@ from app.words import render
 from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
 from models.exercises import Exercise
-from models.grading import grade
-
-CHECK_SEEDS = 3  # check runs every data script with the exercise's seed and the next ones
+from models.grading import RUNS, grade
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -68,28 +66,32 @@ def check_course(root: Path) -> tuple[list[str], str]:
     summary = (f"OK: {sections} sections, {len(exercises or {})} exercises and "
                f"{len(quizzes or {})} quizzes in {' and '.join(LOCALES)}; "
                f"{len(exercises or {})} reference solutions pass and {bad_count} known-bad "
-               f"attempts fail on their named criterion and line, each with {CHECK_SEEDS} seeds "
-               f"({runs} graded runs).")
+               f"attempts fail on their named criterion and line, each graded as grade does, "
+               f"on {RUNS} runs of the same traffic ({runs} graded runs).")
     return problems, summary
 
 
 def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[str], int]:
-    """Run the reference and the known-bad attempts with several seeds; one problem per script."""
-    seeds = range(exercise.seed, exercise.seed + CHECK_SEEDS)
+    """Grade the reference and the known-bad attempts as `deploylab grade` does (on its runs of
+    the same traffic); one problem per script, with the seeds it happened on."""
     problems: list[str] = []
     wrong: dict[str, list[tuple[int, str]]] = {}  # script id -> (seed, what happened)
-    for seed in seeds:
-        result = grade(exercise, exercise.solution, seed)
-        if not result.passed:
-            failed = result.failed[0]
-            wrong.setdefault("solution", []).append(
-                (seed, f"fails '{failed.id}': {render(failed.note, 'en')}"))
-        for bad in exercise.bad:
-            criterion = grade(exercise, bad.script, seed).criterion(bad.fails)
-            if criterion.passed:
-                wrong.setdefault(bad.id, []).append((seed, "passes it"))
-            elif criterion.line != bad.line:
-                wrong.setdefault(bad.id, []).append((seed, f"fails it at line {criterion.line}"))
+    runs = 0
+    result = grade(exercise, exercise.solution)
+    runs += len(result.run_verdicts)
+    if not result.passed:
+        failed = result.failed[0]
+        wrong["solution"] = [(run.seed, f"fails '{failed.id}': {render(failed.note, 'en')}")
+                             for run in result.run_verdicts if not run.passed]
+    for bad in exercise.bad:
+        result = grade(exercise, bad.script)
+        runs += len(result.run_verdicts)
+        criterion = result.criterion(bad.fails)
+        if criterion.passed or result.passed:
+            wrong[bad.id] = [(run.seed, "passes it") for run in result.run_verdicts
+                             if bad.fails not in run.failed]
+        elif criterion.line != bad.line:
+            wrong[bad.id] = [(result.seed, f"fails it at line {criterion.line}")]
     for script_id, cases in wrong.items():
         path, line = origins.get((exercise.id, script_id), (None, None))
         where = _place(path, line, root, exercise)
@@ -103,7 +105,7 @@ def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[
             problems.append(f"{where}: known-bad attempt '{bad.id}' of '{exercise.id}' should "
                             f"fail '{bad.fails}' at line {bad.line}, but {first} (seeds "
                             f"{seed_list})")
-    return problems, len(seeds) * (1 + len(exercise.bad))
+    return problems, runs
 
 
 def _place(path: Path | None, line: int | None, root: Path, exercise: Exercise) -> str:

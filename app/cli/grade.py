@@ -123,6 +123,9 @@ def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console |
         console.print(warnings)
     verdict_style = "bold green" if result.passed else "bold red"
     console.print(Text(summary["text"], style=verdict_style))
+    runs = result.runs_note()
+    if runs is not None:
+        console.print(Text(render(runs, lang), style="dim"))
     console.print(Text(_facts_line(summary, lang), style="dim"))
 
 

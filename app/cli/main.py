@@ -66,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = sub.add_parser("grade",
                            help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
-                           description="Grade an action script against an exercise.")
+                           description="Grade an action script against an exercise, on three "
+                                       "runs of the same traffic (the seed and two derived from "
+                                       "it, seed + 1000 and seed + 2000): it passes only if all "
+                                       "three pass. --json adds 'runs', each run's verdict.")
     grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
     grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
     grade.add_argument("--json", action="store_true", help="print one JSON object")
@@ -74,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
                        help="language of the messages")
     grade.add_argument("--seed", type=whole_number, default=None,
-                       help="random seed (default: the exercise's)")
+                       help="the first run's random seed (default: the exercise's)")
 
     check = sub.add_parser("check", help="validate course files and run every exercise's solutions",
                            description="Validate lesson, exercise and quiz files and run every "

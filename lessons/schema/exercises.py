@@ -79,12 +79,25 @@ class NoGreenTraffic(Struct, forbid_unknown_fields=True, kw_only=True):
     group: str
 
 
+class Strategy(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The attempt is the strategy the exercise teaches (give at least one rule)."""
+
+    weight: Weight = 1
+    new_instances: Annotated[bool, Meta(
+        description="false: the attempt may not create instances (in-place needs none; "
+                    "in-server stays on its one host)")] = True
+    switch: Annotated[bool, Meta(
+        description="true: traffic must move by switching nginx to the other slot "
+                    "(in-server start states only)")] = False
+
+
 class Criteria(Struct, forbid_unknown_fields=True, kw_only=True):
     """`[criteria.ID]`: the rules the attempt is graded on, in the order the file gives them."""
 
     zero_downtime: ZeroDowntime | None = field(name="zero-downtime", default=None)
     capacity: Capacity | None = None
     order: Order | None = None
+    strategy: Strategy | None = None
     goal: Goal | None = None
     cleanup: Cleanup | None = None
     no_green_traffic: NoGreenTraffic | None = field(name="no-green-traffic", default=None)

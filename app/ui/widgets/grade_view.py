@@ -30,8 +30,12 @@ def grade_report(grade: Grade, lang: str, *, replay_line: int | None = None,
     """The whole grade as one `Text`, in `lang` (the grade's messages are re-rendered)."""
     out = Text()
     out.append(word("practice.grade.heading", lang) + "\n", style="bold underline")
-    out.append(render(grade.summary_note(), lang) + "\n\n",
+    out.append(render(grade.summary_note(), lang) + "\n",
                style=PASS_STYLE if grade.passed else FAIL_STYLE)
+    runs = grade.runs_note()
+    if runs is not None:
+        out.append(render(runs, lang) + "\n", style="dim")
+    out.append("\n")
     mark_w = max(cell_len(_mark(True, lang)), cell_len(_mark(False, lang)))
     for criterion in grade.criteria:
         mark = _mark(criterion.passed, lang)
