@@ -132,7 +132,7 @@ def compare_strategies(strategies: Sequence[str], servers: int = 4, seed: int = 
     if unknown:
         raise ValueError(f"unknown strategy '{unknown[0]}'; expected one of "
                          + ", ".join(STRATEGIES))
-    batch = max(1, servers // 2)  # the book's two of four
+    batch = servers // 2  # HalfAtATime: the book's two of four
     rows = []
     for name in strategies:
         summary = simulate(RunSpec(strategy=name, servers=servers, batch=batch, rps=rps,

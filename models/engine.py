@@ -35,6 +35,7 @@ from .scenarios import IN_SERVER, Scenario
 DEPLOY_HOOKS = (("ApplicationStop", "app_stop_s"), ("DownloadBundle", "download_s"),
                 ("BeforeInstall", None), ("Install", "install_s"), ("AfterInstall", None),
                 ("ApplicationStart", None), ("ValidateService", None))
+HOOK = "hook"  # strategies' own verb (not in the practice language): a lifecycle event
 POLL_S = 1.0  # how often `wait healthy` / `wait drained` look
 SETTLE_S = 5.0  # after the run, traffic stops and in-flight requests finish before the summary
 # A run is judged by what users see: steady traffic before the first command (the clock starts at
@@ -315,7 +316,8 @@ class Simulation:
     def _execute(self, action: Action) -> Generator:
         started = self.env.now
         self._line = action.line
-        self._log("action", action.text(), "", action.line)
+        if action.verb != HOOK:  # a strategy's lifecycle mark: its hook events say it
+            self._log("action", action.text(), "", action.line)
         handler = getattr(self, f"_do_{action.verb}")
         try:
             msg, lines = yield from handler(*action.args)
@@ -351,8 +353,16 @@ class Simulation:
             raise ActionError(Msg.of("not_running", name=host.name, state=host.state))
         return host.slots[int(port)]
 
-    def _running_hosts(self, name: str, *, app: bool = True) -> list[Instance]:
-        hosts = self.hosts(name)
+    def hosts_of(self, names: tuple[str, ...]) -> list[Instance]:
+        """The instances several targets and groups mean, each once, in the order named."""
+        found: dict[str, Instance] = {}
+        for name in names:
+            for host in self.hosts(name):
+                found.setdefault(host.name, host)
+        return list(found.values())
+
+    def _running_hosts(self, names: tuple[str, ...], *, app: bool = True) -> list[Instance]:
+        hosts = self.hosts_of(names)
         for h in hosts:
             if h.state not in (RUNNING,):
                 raise ActionError(Msg.of("not_running", name=h.name, state=h.state))
@@ -381,8 +391,9 @@ class Simulation:
         # The app baked into the image starts on its own; launch does not wait for it.
         self.env.process(self._boot_app(host.process, host.name))
 
-    def _do_deploy(self, target: str, version: str) -> Generator:
-        hosts = self._running_hosts(target)
+    def _do_deploy(self, *args: str) -> Generator:
+        *targets, version = args
+        hosts = self._running_hosts(tuple(targets))  # a batch deploys in parallel
         runs = [self.env.process(self._deploy_one(h, version)) for h in hosts]
         yield self.env.all_of(runs)
         failed = [(h, r.value) for h, r in zip(hosts, runs, strict=True) if r.value]
@@ -435,8 +446,8 @@ class Simulation:
             return (True, "200") if proc.good else (False, "500")
         return probe(holder)
 
-    def _do_register(self, target: str) -> Generator:
-        hosts = self.hosts(target)
+    def _do_register(self, *targets: str) -> Generator:
+        hosts = self.hosts_of(targets)
         for h in hosts:
             if h.state == TERMINATED:
                 raise ActionError(Msg.of("not_running", name=h.name, state=h.state))
@@ -446,8 +457,8 @@ class Simulation:
         yield self.env.timeout(0)
         return Msg.of("registered", names=_names(done)), ()
 
-    def _do_deregister(self, target: str) -> Generator:
-        hosts = self.hosts(target)
+    def _do_deregister(self, *targets: str) -> Generator:
+        hosts = self.hosts_of(targets)
         done = [h for h in hosts if self.lb.deregister(h.name, self._line)]
         if not done:
             raise ActionError(Msg.of("not_registered", name=_names(hosts)))
@@ -531,20 +542,32 @@ class Simulation:
             self._log("health", holder.name, why, self._line)
         return lines
 
-    def _holders(self, name: str) -> list[Instance | Slot]:
-        return [self.slot(name)] if ":" in name else self.hosts(name)
+    def _holders(self, names: tuple[str, ...]) -> list[Instance | Slot]:
+        slots = [self.slot(name) for name in names if ":" in name]
+        return [*slots, *self.hosts_of(tuple(n for n in names if ":" not in n))]
+
+    def _do_hook(self, hook: str, *targets: str) -> Generator:
+        """A deployment's lifecycle event on its hosts (CodeDeploy's BlockTraffic, AllowTraffic
+        and their Before/After hooks), as strategy scripts mark them; it takes no time."""
+        hosts = self.hosts_of(targets) if targets else []
+        for host in hosts:
+            self._log("hook", host.name, hook, self._line)
+        if not hosts:
+            self._log("hook", "deployment", hook, self._line)
+        yield self.env.timeout(0)
+        return Msg.of("ok"), ()
 
     def _do_health(self, target: str) -> Generator:
-        lines = self._health_lines(self._holders(target))
+        lines = self._health_lines(self._holders((target,)))
         yield self.env.timeout(0)
         return Msg.of("ok"), tuple(lines)
 
-    def _do_wait(self, what: str, target: str | None = None) -> Generator:
-        if target is None:
+    def _do_wait(self, what: str, *targets: str) -> Generator:
+        if not targets:
             seconds = float(what)
             yield self.env.timeout(seconds)
             return Msg.of("waited", seconds=f"{seconds:g}"), ()
-        holders = self._holders(target)
+        holders = self._holders(targets)
         if what == "healthy":
             deadline = self.params.wait_healthy_deadline_s
             ready = self._all_healthy
@@ -655,4 +678,4 @@ class Simulation:
         }
 
 
-__all__ = ["Simulation", "ActionError", "DEPLOY_HOOKS", "LAUNCHING", "STARTING", "STOPPED"]
+__all__ = ["Simulation", "ActionError", "DEPLOY_HOOKS", "HOOK", "LAUNCHING", "STARTING", "STOPPED"]

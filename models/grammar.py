@@ -128,6 +128,11 @@ class Command:
     def line(self) -> str:
         return f"{self.name} {self.usage}".strip()
 
+    def lists(self, kind: Kind) -> bool:
+        """Whether some form takes several words of `kind` (a list of targets)."""
+        return any(isinstance(t, Arg) and t.many and t.kind == kind
+                   for form in self.forms for t in form.tokens)
+
     def fit(self, words: Sequence[str]) -> tuple[Token, ...] | None:
         """The tokens `words` fill: the form whose keywords they spell, else one with fewer."""
         fitting = [s for s in (form.spelled(len(words)) for form in self.forms)
@@ -166,7 +171,7 @@ class Command:
         return Next(tuple(keywords), tuple(kinds), prompt)
 
 
-def row(name: str, *forms: Sequence[Token | Kind], offer: dict[str, int],
+def row(name: str, *forms: Sequence[Token | Kind | Arg], offer: dict[str, int],
         misuse: str = "wrong_arity", choose: str | None = None) -> Command:
     """A table row; a bare `Kind` in a form is an argument of that kind."""
     return Command(name, tuple(Form(tuple(Arg(t) if isinstance(t, Kind) else t for t in form))
@@ -207,16 +212,18 @@ class Grammar:
 # The contract from DESIGN.md; the order is the usage text's and the help screen's.
 GRAMMAR = Grammar((
     row("launch", [GROUP, COUNT, VERSION], offer={BLUEGREEN: 1}),
-    row("deploy", [APP_TARGET, VERSION], offer={BLUEGREEN: 7, FLEET: 3}),
-    row("register", [TARGET], offer={BLUEGREEN: 2, FLEET: 4}),
-    row("deregister", [TARGET], offer={BLUEGREEN: 5, FLEET: 1}),
+    # Several targets at once (CodeDeploy deploys a batch in parallel): `deploy web-1 web-2 v102`.
+    row("deploy", [Arg(APP_TARGET, many=True), VERSION], offer={BLUEGREEN: 7, FLEET: 3},
+        choose="practice.arg.target_or_version"),
+    row("register", [Arg(TARGET, many=True)], offer={BLUEGREEN: 2, FLEET: 4}),
+    row("deregister", [Arg(TARGET, many=True)], offer={BLUEGREEN: 5, FLEET: 1}),
     row("terminate", [TARGET], offer={BLUEGREEN: 6, FLEET: 6}),
     row("start", [SLOT, VERSION], offer={IN_SERVER: 1}),
     row("stop", [SLOT], offer={IN_SERVER: 5}),
     row("switch", [PROXY, PORT], offer={IN_SERVER: 4}),
     row("health", [PROBE_TARGET], offer={BLUEGREEN: 4, IN_SERVER: 3, FLEET: 5}),
-    row("wait", [SECONDS], ["healthy", Arg(PROBE_TARGET, "target")],
-        ["drained", Arg(TARGET, "target")],
+    row("wait", [SECONDS], ["healthy", Arg(PROBE_TARGET, "target", many=True)],
+        ["drained", Arg(TARGET, "target", many=True)],
         offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2}, misuse="bad_wait",
         choose="practice.arg.what"),
     row("status", [], offer={BLUEGREEN: 8, IN_SERVER: 6, FLEET: 7}),

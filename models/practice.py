@@ -201,9 +201,23 @@ class _Parser:
             wrong = command.misfit(args)
             raise self.fail(n, problem, *wrong) if wrong else self.fail(n, problem)
         checked: list[str] = []
+        several: set[str] = set()  # the words of a `many` argument so far
         for token, word in zip(tokens, args, strict=True):
-            checked.append(token if isinstance(token, str)
-                           else self.CHECKS[token.kind.name](self, n, verb, word, checked))
+            if isinstance(token, str):
+                checked.append(token)
+                continue
+            try:
+                canonical = self.CHECKS[token.kind.name](self, n, verb, word, checked)
+            except ParseError:
+                if token.many and word in self.scenario.versions:  # a version among targets
+                    raise self.fail(n, Msg.of(command.misuse, verb=verb, usage=command.line)) \
+                        from None
+                raise
+            if token.many:
+                if canonical in several:
+                    raise self.fail(n, Msg.of("named_twice", word=canonical))
+                several.add(canonical)
+            checked.append(canonical)
         action = Action(verb, tuple(checked), n)
         waited = self.waited
         self.account(action)

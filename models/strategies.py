@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Generator
 
 from .actions import Action, ActionResult
-from .engine import Simulation
+from .engine import HOOK, Simulation
 from .messages import Msg
 from .params import SimParams
 from .scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
@@ -41,38 +41,57 @@ def recreate(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     return SUCCEEDED if healthy.ok else FAILED
 
 
-def in_place(sc: Scenario, params: SimParams, batch: int = 2) -> Script:
-    """CodeDeploy in-place, batch by batch: BlockTraffic → hooks → AllowTraffic.
+def hook(name: str, hosts: list[str] | tuple[str, ...] = ()) -> Action:
+    """A lifecycle event on `hosts` for the timeline (the engine logs it; it takes no time)."""
+    return Action(HOOK, (name, *hosts))
 
-    A batch that fails is rolled back (a new deployment of the last good revision).
+
+def in_place(sc: Scenario, params: SimParams, batch: int = 2) -> Script:
+    """CodeDeploy in-place behind a load balancer: batch after batch, the hosts of a batch in
+    parallel, each through BlockTraffic → ApplicationStop … ValidateService → AllowTraffic.
+
+    `batch` is the fleet minus the minimum healthy hosts: none left to take out (HalfAtATime on
+    one server) fails at once, touching nothing. A failed batch stops the deployment; rollback is
+    a new deployment of the last good revision to every instance, rolled out the same way.
     """
     names = [f"web-{i}" for i in range(1, sc.servers + 1)]
+    if batch < 1:
+        yield hook("MinimumHealthyHostsNotMet")
+        return FAILED
+    in_service = set(names)
+    if (yield from _roll_out(names, batch, sc.new_version, in_service)):
+        return SUCCEEDED
+    yield hook("Rollback")
+    if (yield from _roll_out(names, batch, sc.version, in_service)):
+        return ROLLED_BACK
+    return FAILED
+
+
+def _roll_out(names: list[str], batch: int, version: str,
+              in_service: set[str]) -> Generator[Action, ActionResult, bool]:
+    """One in-place deployment of `version`; False at the first batch that fails (the next
+    batches are not started). `in_service` tracks which hosts are registered."""
     for start in range(0, len(names), batch):
         group = names[start:start + batch]
-        for name in group:
-            yield act(f"deregister {name}")
-        for name in group:
-            yield act(f"wait drained {name}")
-        ok = True
-        for name in group:
-            ok = (yield act(f"deploy {name} {sc.new_version}")).ok and ok
-        if ok:
-            for name in group:
-                yield act(f"register {name}")
-            for name in group:
-                ok = (yield act(f"wait healthy {name}")).ok and ok
-        if not ok:
-            # Rollback is a new deployment of the last good revision to the failed batch.
-            for name in group:
-                yield act(f"deregister {name}")
-            for name in group:
-                yield act(f"deploy {name} {sc.version}")
-            for name in group:
-                yield act(f"register {name}")
-            for name in group:
-                yield act(f"wait healthy {name}")
-            return ROLLED_BACK
-    return SUCCEEDED
+        targets = " ".join(group)
+        yield hook("BeforeBlockTraffic", group)
+        yield hook("BlockTraffic", group)
+        blocked = [n for n in group if n in in_service]
+        if blocked:
+            yield act(f"deregister {' '.join(blocked)}")
+            yield act(f"wait drained {' '.join(blocked)}")
+            in_service.difference_update(blocked)
+        yield hook("AfterBlockTraffic", group)
+        if not (yield act(f"deploy {targets} {version}")).ok:
+            return False
+        yield hook("BeforeAllowTraffic", group)
+        yield hook("AllowTraffic", group)
+        yield act(f"register {targets}")
+        in_service.update(group)
+        if not (yield act(f"wait healthy {targets}")).ok:
+            return False
+        yield hook("AfterAllowTraffic", group)
+    return True
 
 
 def probes(report: ActionResult) -> list[str]:

@@ -37,6 +37,9 @@ ZERO_DOWNTIME = ("in-place", "blue-green", "in-server", "canary")
 # CodeDeploy's hooks between BlockTraffic and AllowTraffic, in DOMAIN.md's order.
 CODEDEPLOY_HOOKS = ("ApplicationStop", "DownloadBundle", "BeforeInstall", "Install",
                     "AfterInstall", "ApplicationStart", "ValidateService")
+# The whole per-instance lifecycle behind a load balancer (DOMAIN.md, CodeDeploy in-place).
+LIFECYCLE = ("BeforeBlockTraffic", "BlockTraffic", "AfterBlockTraffic", *CODEDEPLOY_HOOKS,
+             "BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic")
 
 
 def answering(proc: AppProcess | None) -> bool:
@@ -329,43 +332,74 @@ def test_in_place_takes_at_most_one_batch_out_of_service(strategy, batch, fault,
 
 
 # --- invariant 6: CodeDeploy hook order ------------------------------------------------------
-@pytest.mark.parametrize(("strategy", "batch", "fault", "seed"), runs_of("in-place", "recreate"))
-def test_hooks_run_in_order_between_block_and_allow_traffic(strategy, batch, fault, seed):
+def _lifecycles(obs: Observation, name: str):
+    """Each deployment to `name`: its hook events, and the traffic events among them."""
+    runs: list[list] = []
+    for e in events_of(obs, name):
+        if e.kind == "hook" and e.detail == LIFECYCLE[0]:
+            runs.append([])
+        if runs and e.kind in ("hook", "draining", "register", "validate_failed"):
+            runs[-1].append(e)
+    return runs
+
+
+@pytest.mark.parametrize(("strategy", "batch", "fault", "seed"), runs_of("in-place"))
+def test_in_place_runs_codedeploys_lifecycle_on_every_host(strategy, batch, fault, seed):
+    """BeforeBlockTraffic … AfterAllowTraffic in order; deregistered inside BlockTraffic, the
+    process stopped only once drained, registered inside AllowTraffic and only after
+    ValidateService passed; with a bad build, the deployment stops at the failed batch and the
+    rollback deploys v101 to every host."""
     obs = observed(strategy, batch, fault, seed)
     deploys = 0
     for name in (f"web-{i}" for i in range(1, FLEET_SIZE + 1)):
+        for run in _lifecycles(obs, name):
+            hooks = [e.detail for e in run if e.kind == "hook"]
+            failed = any(e.kind == "validate_failed" for e in run)
+            assert tuple(hooks) == LIFECYCLE[:len(hooks)], (name, hooks)
+            assert len(hooks) == len(LIFECYCLE) or failed, (name, hooks)
+            deploys += 1
+            kinds = [e.detail if e.kind == "hook" else e.kind for e in run]
+            if "draining" in kinds:
+                assert kinds.index("BlockTraffic") < kinds.index("draining") \
+                    < kinds.index("AfterBlockTraffic"), kinds
+            if not failed:
+                assert kinds.index("AllowTraffic") < kinds.index("register") \
+                    < kinds.index("AfterAllowTraffic"), kinds
+            else:
+                assert "register" not in kinds, f"{name} registered after ValidateService failed"
+    versions = obs.report.summary()["final_versions"]
+    if fault == "bad-build":
+        assert deploys == batch + FLEET_SIZE  # the failed batch, then v101 to every host
+        assert versions == {"v101": FLEET_SIZE}
+        assert obs.report.outcome == "rolled_back"
+    else:
+        assert deploys == FLEET_SIZE
+        assert versions == {"v102": FLEET_SIZE}
+
+
+@pytest.mark.parametrize(("strategy", "batch", "fault", "seed"), runs_of("recreate"))
+def test_recreate_runs_the_install_hooks_in_order_after_traffic_is_blocked(strategy, batch,
+                                                                           fault, seed):
+    obs = observed(strategy, batch, fault, seed)
+    for name in (f"web-{i}" for i in range(1, FLEET_SIZE + 1)):
         registered, drained = True, False  # the start state: serving
         hooks: list[str] = []
-        validated = True
         for e in events_of(obs, name):
             if e.kind == "draining":
                 registered, drained = False, False
             elif e.kind == "drained":
                 drained = True
             elif e.kind == "register":
-                assert validated, f"{name} registered at t={e.t} without passing ValidateService"
                 assert hooks in ([], list(CODEDEPLOY_HOOKS)), hooks
                 registered = True
             elif e.kind == "hook":
                 if e.detail == CODEDEPLOY_HOOKS[0]:
                     assert not registered and drained, f"{name} stopped while taking traffic"
-                    assert hooks in ([], list(CODEDEPLOY_HOOKS)), hooks
-                    hooks, validated = [], False
-                    deploys += 1
+                    hooks = []
                 hooks.append(e.detail)
                 assert tuple(hooks) == CODEDEPLOY_HOOKS[:len(hooks)], hooks
-                if e.detail == "ValidateService":
-                    validated = True
-            elif e.kind == "validate_failed":
-                validated = False
-        assert hooks in ([], list(CODEDEPLOY_HOOKS))  # every deploy ran to ValidateService
+        assert hooks == list(CODEDEPLOY_HOOKS)
         assert registered, f"{name} left out of the load balancer"
-    if fault != "bad-build":
-        assert deploys == FLEET_SIZE
-    elif strategy == "in-place":
-        assert deploys == 2 * batch  # the failed batch, then its rollback; the rest untouched
-    else:
-        assert deploys == 2 * FLEET_SIZE  # recreate redeploys v101 everywhere
 
 
 # --- invariant 7: server-level blue/green ----------------------------------------------------

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from app.ui.dialogs.practice_help import PracticeHelpScreen
 from app.ui.screens.practice import vocabulary_of
-from app.ui.widgets.action_panel import ActionPanel
+from app.ui.widgets.action_panel import RUN, ActionPanel
 from app.ui.widgets.console import Vocabulary, complete, next_words
 from app.words import render, word
 from lessons.exercises import load_exercises
@@ -80,15 +80,15 @@ def filled(form_words: list[str], form: Form, vocab: Vocabulary, pick: dict[int,
 def test_the_usage_text_is_the_design_contract():
     assert grammar.usage_lines() == (
         "launch <group> <count> <version>",
-        "deploy <target|group> <version>",
-        "register <target|group>",
-        "deregister <target|group>",
+        "deploy <target|group>... <version>",
+        "register <target|group>...",
+        "deregister <target|group>...",
         "terminate <target|group>",
         "start <host:port> <version>",
         "stop <host:port>",
         "switch <host> <port>",
         "health <target|group>",
-        "wait <seconds> | healthy <target> | drained <target>",
+        "wait <seconds> | healthy <target>... | drained <target>...",
         "status",
     )
 
@@ -117,10 +117,18 @@ def test_each_rows_usage_line_parses_as_it_says_with_every_word_the_buttons_offe
 def test_a_word_past_its_usage_is_the_rows_misuse_naming_the_usage(name):
     command = grammar.command(name)
     scenario = BY_KIND[IN_SERVER if name in ("start", "stop", "switch") else BLUEGREEN].scenario
-    for form_words in usage_words(command):
-        words = [name, *form_words, "extra"]
+    vocab = vocabulary_of(PracticeSession(BY_KIND[scenario.kind]))
+    for form, form_words in zip(command.forms, usage_words(command), strict=True):
+        many = [t for t in form.tokens if isinstance(t, Arg) and t.many]
+        if many:  # real words: the list's words are checked one by one
+            form_words = filled(form_words, form, vocab, {}).split()
         with pytest.raises(ParseError) as caught:
-            parse_line(" ".join(words), scenario)
+            parse_line(" ".join([name, *form_words, "extra"]), scenario)
+        if many and form.tokens[-1] is many[0]:
+            # One more word of a list of targets: checked as a target, and named.
+            assert caught.value.problem.key == "unknown_target"
+            assert "'extra'" in render(caught.value.message, "en")
+            continue
         assert caught.value.problem.key == command.misuse
         if command.misuse == "wrong_arity":
             assert command.line in render(caught.value.message, "en")
@@ -133,23 +141,43 @@ def test_a_wrong_keyword_suggests_the_keywords_of_that_length():
 
 
 # --- completion and buttons --------------------------------------------------------------------
+def written(form: Form, extra: int) -> tuple[str | Arg, ...]:
+    """A form written out with `extra` more words in its argument that takes several."""
+    out: list[str | Arg] = []
+    for token in form.tokens:
+        out.extend([token] * (1 + extra) if isinstance(token, Arg) and token.many else [token])
+    return tuple(out)
+
+
 def declared(command: Command, prefix: list[str]) -> list[str | Arg]:
-    """What the table says may come after `prefix`, read straight off its forms."""
+    """What the table says may come after `prefix`, read straight off its forms: a list of
+    targets may go on with another target (offered first) or end there."""
     found = []
     for form in command.forms:
-        tokens = form.tokens
-        if len(tokens) > len(prefix) and all(
-                t == w for t, w in zip(tokens, prefix, strict=False) if isinstance(t, str)):
-            found.append(tokens[len(prefix)])
-    return found
+        many = any(isinstance(t, Arg) and t.many for t in form.tokens)
+        extras = [e for e in (len(prefix) + 1 - len(form.tokens) + 1,
+                              len(prefix) - len(form.tokens) + 1) if e >= 0] if many else [0]
+        for extra in extras:
+            tokens = written(form, extra)
+            if len(tokens) > len(prefix) and all(
+                    t == w for t, w in zip(tokens, prefix, strict=False) if isinstance(t, str)):
+                found.append(tokens[len(prefix)])
+    return list(dict.fromkeys(found))
 
 
 def positions():
-    """Every (command, words so far) the table's forms pass through, filled with markers."""
+    """Every (command, words so far) the table's forms pass through, filled with markers
+    (a list of targets written with two, so the position after one is passed through too)."""
     for command in GRAMMAR.commands:
         for form in command.forms:
-            assert not any(isinstance(t, Arg) and t.many for t in form.tokens)
-            words = [t if isinstance(t, str) else MARKERS.of(t.kind)[0] for t in form.tokens]
+            words, seen = [], set()
+            for t in written(form, 1):
+                if isinstance(t, str):
+                    words.append(t)
+                    continue
+                word = next(w for w in MARKERS.of(t.kind) if w not in seen)  # never one twice
+                seen.add(word)
+                words.append(word)
             for i in range(len(words) + 1):
                 yield command, words[:i]
 
@@ -160,8 +188,11 @@ def test_tab_and_the_buttons_offer_exactly_the_kinds_the_table_declares_at_each_
         tokens = declared(command, prefix)
         keywords = [t for t in tokens if isinstance(t, str)]
         kinds = [t.kind for t in tokens if isinstance(t, Arg)]
-        on_tab = keywords + [w for k in kinds if k.tab for w in MARKERS.of(k)]
-        on_buttons = keywords + [w for k in kinds for w in MARKERS.of(k)]
+        named = set(prefix)  # a word already given is not offered again
+        on_tab = list(dict.fromkeys(keywords + [w for k in kinds if k.tab for w in MARKERS.of(k)
+                                                if w not in named]))
+        on_buttons = list(dict.fromkeys(keywords + [w for k in kinds for w in MARKERS.of(k)
+                                                    if w not in named]))
         text = " ".join([command.name, *prefix]) + " "
         assert complete(text, MARKERS)[1] == tuple(on_tab), text
         prompt, choices = next_words([command.name, *prefix], MARKERS)
@@ -319,6 +350,44 @@ async def test_the_buttons_ask_for_each_word_as_the_table_says():
         assert panel.choices == vocab.of(PROBE_TARGET)
 
 
+async def test_the_buttons_build_a_command_on_several_targets_and_run_it_when_asked():
+    _session, vocab = live(FLEET)
+    app = PanelApp(vocab)
+    built: list[tuple[str, bool]] = []
+
+    def hook(message) -> None:
+        if isinstance(message, ActionPanel.Built):
+            built.append((message.text, message.complete))
+
+    async with app.run_test(size=(100, 40), message_hook=hook) as pilot:
+        await pilot.pause()
+        panel = app.query_one(ActionPanel)
+
+        def buttons() -> dict[str, object]:
+            return {b.name: b for b in panel.query("#builder-choices Button")}
+
+        async def click(name: str) -> None:
+            buttons()[name].press()
+            await pilot.pause()
+
+        await click("deregister")
+        assert RUN not in buttons()  # a target first
+        await click("web-1")
+        assert "web-1" not in panel.choices and "web-2" in panel.choices  # not the same twice
+        assert RUN in buttons()
+        assert "or Run" in plain(panel.query_one("#builder-prompt", Static).content)
+        await click("web-2")
+        await click(RUN)
+        assert built[-1] == ("deregister web-1 web-2", True)
+        assert panel.sofar == []
+        await click("deploy")
+        await click("web-1")
+        assert "v102" in panel.choices  # the version ends the list of targets
+        await click("web-3")
+        await click("v102")  # a version completes it: no run button needed
+        assert built[-1] == ("deploy web-1 web-3 v102", True)
+
+
 # --- what the table can say for the issues after this one ------------------------------------
 @pytest.fixture
 def extended(monkeypatch):
@@ -336,7 +405,7 @@ def extended(monkeypatch):
 def test_a_row_can_take_several_targets_and_sub_keywords(extended):
     fleet = Scenario(FLEET, 4)
     assert "deploy <target|group>... <version>" in grammar.usage_lines()
-    assert "wait <seconds> | healthy <target> | drained <target> | ready <target>" in \
+    assert "wait <seconds> | healthy <target>... | drained <target>... | ready <target>" in \
         grammar.usage_lines()
     script = parse_script("deploy web-1 web-2 v102\nwait ready web-1\ndeploy web v102", fleet)
     assert [a.args for a in script.actions] == [("web-1", "web-2", "v102"), ("ready", "web-1"),
@@ -351,6 +420,6 @@ def test_a_row_can_take_several_targets_and_sub_keywords(extended):
         parse_script("wait redy web-1", fleet)
     assert caught.value.suggestion == "ready"
     assert complete("wait ", MARKERS)[1] == ("healthy", "drained", "ready")
-    after_one = complete("deploy hst ", MARKERS)[1]
-    assert after_one == MARKERS.of(grammar.APP_TARGET) + MARKERS.of(VERSION)
+    after_one = complete("deploy hst ", MARKERS)[1]  # another target (not the same), or a version
+    assert after_one == ("grp", *MARKERS.of(VERSION))
     assert complete("deploy ", MARKERS)[1] == MARKERS.of(grammar.APP_TARGET)

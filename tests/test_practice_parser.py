@@ -207,3 +207,36 @@ def test_an_attempt_is_capped_so_grading_it_always_ends_soon():
     history = tuple(parse_line("wait 3600", BLUEGREEN_SC) for _ in range(4))
     with pytest.raises(ParseError):
         parse_line("wait 1", BLUEGREEN_SC, history)
+
+
+# --- several targets in one command (a CodeDeploy batch) ------------------------------------------
+def test_several_targets_in_one_command_parse_in_the_order_written():
+    script = parse_script("deregister web-1 web-2\nwait drained web-1 web-2\n"
+                          "deploy web-1 web-2 v102\nregister web-1 web-2\n"
+                          "wait healthy web-2 web-1", FLEET_SC)
+    assert [a.args for a in script.actions] == [
+        ("web-1", "web-2"), ("drained", "web-1", "web-2"), ("web-1", "web-2", "v102"),
+        ("web-1", "web-2"), ("healthy", "web-2", "web-1")]
+
+
+def test_groups_and_single_targets_mix():
+    script = parse_script("launch green 2 v102\nregister green blue-1", BLUEGREEN_SC)
+    assert script.actions[1].args == ("green", "blue-1")
+
+
+def test_the_same_target_twice_is_an_error_naming_it():
+    err = error("deploy web-1 web-2 web-1 v102", FLEET_SC)
+    assert err.problem.key == "named_twice"
+    assert render(err.message, "en") == "line 1: 'web-1' is named twice"
+    assert "'web-1'" in render(err.message, "ko")
+
+
+def test_an_unknown_target_among_several_names_itself_and_the_nearest():
+    err = error("wait healthy web-1 wbe-2", FLEET_SC)
+    assert err.problem.key == "unknown_target"
+    assert "'wbe-2'" in render(err.message, "en") and err.suggestion == "web-2"
+
+
+def test_a_version_among_the_targets_gets_the_usage():
+    err = error("deploy web-1 v102 web-2", FLEET_SC)
+    assert render(err.message, "en") == "line 1: 'deploy' takes deploy <target|group>... <version>"

@@ -12,7 +12,8 @@ import math
 import pytest
 
 from app.words import render
-from models.engine import Simulation
+from models.actions import Action
+from models.engine import HOOK, Simulation
 from models.params import SimParams
 from models.practice import parse_script
 from models.report import RunSpec, simulate
@@ -125,13 +126,18 @@ def test_a_good_build_goes_out_whatever_its_name(strategy, hosts, to_version):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_in_place_rolls_back_only_the_failed_batch(seed):
+def test_in_place_stops_at_the_failed_batch_and_redeploys_v101_everywhere(seed):
+    """CodeDeploy: the next batch is not started; the rollback is a new deployment of the last
+    good revision to every instance, batch by batch."""
     sim, seen, outcome = play("in-place", 4, seed, fault="bad-build")
     assert outcome == "rolled_back"
     deployed = [text for text, _ in seen if text.startswith("deploy ")]
-    assert deployed == ["deploy web-1 v102", "deploy web-2 v102",
-                        "deploy web-1 v101", "deploy web-2 v101"]
+    assert deployed == ["deploy web-1 web-2 v102", "deploy web-1 web-2 v101",
+                        "deploy web-3 web-4 v101"]
     assert sim.final_versions() == {"v101": 4}
+    assert "v102" not in sim.metrics.ok_by_version
+    hooks = [e.detail for e in sim.metrics.events if e.kind == "hook" and e.target == "deployment"]
+    assert hooks == ["Rollback"]
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
@@ -139,9 +145,9 @@ def test_in_place_rolls_back_only_the_failed_batch(seed):
 def test_strategies_speak_the_practice_language(strategy, fault):
     """A strategy is a script a learner could type: every action parses as practice input."""
     sim, seen, _outcome = play(strategy, 4, fault=fault)
-    script = "\n".join(text for text, _ in seen)
-    parsed = parse_script(script, sim.scenario)
-    assert [a.text() for a in parsed.actions] == [text for text, _ in seen]
+    typed = [text for text, _ in seen if not text.startswith(f"{HOOK} ")]  # lifecycle marks
+    parsed = parse_script("\n".join(typed), sim.scenario)
+    assert [a.text() for a in parsed.actions] == typed
 
 
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
@@ -185,3 +191,50 @@ def test_strategies_probe_at_the_cadence_the_simulation_is_given():
     run_script(sim, STRATEGIES["in-server"][0](scenario, params))
     texts = [r.action.text() for r in sim.results]
     assert texts.count("health web-1:8082") <= 4 and "wait 3" in texts
+
+
+# --- CodeDeploy in-place: parallel batches and the minimum healthy hosts ------------------------
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_hosts_of_a_batch_deploy_at_the_same_time(seed):
+    sim, seen, outcome = play("in-place", 4, seed)
+    assert outcome == "succeeded"
+    assert [t for t, _ in seen if t.startswith("deploy ")] == ["deploy web-1 web-2 v102",
+                                                               "deploy web-3 web-4 v102"]
+    stops = {e.target: e.t for e in sim.metrics.events
+             if e.kind == "hook" and e.detail == "ApplicationStop"}
+    assert stops["web-1"] == stops["web-2"] < stops["web-3"] == stops["web-4"]
+
+
+@pytest.mark.parametrize("servers", [10, 40, 200])
+def test_a_bigger_fleet_in_two_halves_takes_about_as_long_as_four_servers(servers):
+    # Two batches whatever the fleet size: the deployment's own time hardly grows.
+    four = summary(strategy="in-place", servers=4, batch=2)["deployment_s"]
+    many = summary(strategy="in-place", servers=servers, batch=servers // 2)
+    assert many["outcome"] == "succeeded" and many["failed"] == 0
+    assert four <= many["deployment_s"] <= 1.25 * four, (four, many["deployment_s"])
+
+
+def test_half_at_a_time_on_one_server_fails_at_once_touching_nothing():
+    # Minimum healthy hosts ceil(1/2) = 1 is the whole fleet: nothing may be taken out.
+    report = simulate(RunSpec(strategy="in-place", servers=1, batch=0))
+    s = report.summary()
+    assert s["outcome"] == "failed"
+    assert (s["failed"], s["min_serving"], s["final_versions"]) == (0, 1, {"v101": 1})
+    kinds = {e.kind for e in report.sim.metrics.events}
+    assert "action" not in kinds  # no command ran
+    assert [e.detail for e in report.sim.metrics.events if e.kind == "hook"] == [
+        "MinimumHealthyHostsNotMet"]
+
+
+def test_commands_on_several_targets_act_on_each_once():
+    sim = Simulation(Scenario(kind="fleet", servers=4), SimParams(), 3)
+    assert sim.run(Action.of("deregister web-1 web web-2")).ok  # web covers all four
+    assert sim.lb.routable == []
+    result = sim.run(Action.of("wait drained web-1 web-2"))
+    assert result.ok and render(result.message, "en") == "web-1, web-2 drained"
+    assert sim.run(Action.of("deploy web-1 web-2 v102")).ok
+    assert sim.run(Action.of("register web-1 web-2")).ok
+    waited = sim.run(Action.of("wait healthy web-1 web-2"))
+    assert waited.ok
+    assert {t.instance.name for t in sim.lb.routable} == {"web-1", "web-2"}
+    assert sim.final_versions() == {"v102": 2}

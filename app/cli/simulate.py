@@ -19,7 +19,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.rps > MAX_RPS:
         raise UsageError(f"--rps {args.rps:g} is more than the {MAX_RPS} requests a second "
                          "this simulator runs")
-    batch = args.batch if args.batch is not None else max(1, args.servers // 2)
+    # HalfAtATime by default: the minimum healthy hosts are half the fleet, rounded up.
+    batch = args.batch if args.batch is not None else args.servers // 2
     if batch > args.servers:
         raise UsageError(f"--batch {batch} is larger than the fleet of {args.servers} servers")
     if args.from_version == args.to_version:

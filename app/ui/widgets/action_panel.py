@@ -15,7 +15,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from app.ui.widgets.console import Choice, Vocabulary, next_words
+from app.ui.widgets.console import Choice, Vocabulary, next_words, whole
 
 BUILD, GRADED, DEMO = "build", "graded", "demo"
 CONTROLS = {
@@ -25,6 +25,7 @@ CONTROLS = {
 }
 ALL_CONTROLS = ("prev", "next", "hint", "undo", "reset", "again", "done", "solution")
 VARIANTS = {"done": "success", "solution": "warning", "again": "primary"}
+RUN = "\x00run"  # the run button's name: no word of the language can be it
 
 
 class ActionPanel(Vertical):
@@ -65,6 +66,8 @@ class ActionPanel(Vertical):
         self.sofar: list[str] = []
         self.mode = BUILD
         self.choices: tuple[str, ...] = ()
+        self._kinds: dict[str, object] = {}  # the kind of each word the buttons offer now
+        self._last_kind = None  # the kind of the last word pressed (None: a command or keyword)
         self._drawn: tuple | None = None  # what the panel shows now; mounting buttons is costly
 
     def compose(self) -> ComposeResult:
@@ -117,17 +120,25 @@ class ActionPanel(Vertical):
         grid.remove_children()
         if self.mode == BUILD:
             self.choices = tuple(word for word, _ in options)
+            # A command that takes several targets runs once it has one, or goes on.
+            runnable = bool(options) and all(whole(self.sofar, self._last_kind))
             if self.sofar:
                 what = self.words(prompt_key, lang) if prompt_key else ""
+                if runnable:
+                    what = self.words("practice.arg.or_run", lang, what=what)
                 prompt.update(self.words("practice.builder.next", lang, sofar=" ".join(self.sofar),
                                          what=what))
             else:
                 prompt.update(self.words("practice.builder.pick", lang))
             buttons = [Button(self.label_of(word, kind), name=word, classes="choice",
                               compact=True) for word, kind in options]
+            if runnable:
+                buttons.append(Button(self.words("practice.btn.run", lang), name=RUN,
+                                      classes="run", compact=True, variant="success"))
             if self.sofar:
                 buttons.append(Button(self.words("practice.btn.cancel", lang), name="",
                                       classes="cancel", compact=True, variant="warning"))
+            self._kinds = dict(options)
             grid.mount_all(buttons)
             grid.display = True
         else:
@@ -149,9 +160,14 @@ class ActionPanel(Vertical):
         if not word:  # cancel
             self.sofar = []
             self.post_message(self.Built("", False))
+        elif word == RUN:
+            self.post_message(self.Built(" ".join(self.sofar), True))
+            self.sofar = []
         else:
             self.sofar.append(word)
-            complete = self._options()[1] == ()
+            self._last_kind = self._kinds.get(word)
+            runs, goes_on = whole(self.sofar, self._last_kind)
+            complete = self._options()[1] == () or (runs and not goes_on)
             self.post_message(self.Built(" ".join(self.sofar), complete))
             if complete:
                 self.sofar = []

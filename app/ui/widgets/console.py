@@ -61,11 +61,23 @@ def next_words(sofar: list[str], vocab: Vocabulary, *,
     if found is None:
         return None, ()
     choices: dict[str, grammar.Kind | None] = dict.fromkeys(found.keywords)
+    named = set(sofar[1:])  # no command takes a word twice (`deploy web-1 web-1` is an error)
     for kind in found.kinds:
         if kind.tab or not tab:
             for word in vocab.of(kind):
-                choices.setdefault(word, kind)
+                if word not in named:
+                    choices.setdefault(word, kind)
     return found.prompt, tuple(choices.items())
+
+
+def whole(sofar: list[str], kind: grammar.Kind | None) -> tuple[bool, bool]:
+    """Whether `sofar`, whose last word is an argument of `kind` (None: a command or keyword),
+    is a command that runs, and whether it may still go on: only a list of targets goes on
+    (`register web-1` may take `web-2`; after its version, `deploy` is done)."""
+    command = grammar.command(sofar[0]) if sofar else None
+    if command is None or kind is None or command.fit(sofar[1:]) is None:
+        return False, False
+    return True, command.lists(kind)
 
 
 def complete(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
