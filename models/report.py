@@ -24,6 +24,37 @@ class RunSpec(NamedTuple):
     capacity_rps: float = SimParams().capacity_rps  # requests a second one server can answer
 
 
+# Simulated seconds a run lasts at the default timings (lead-in, deployment and observation), by
+# strategy and fault, measured; tests keep it within a factor of the real runs. What a run costs
+# grows with its requests and, for the per-change bookkeeping over every server, servers squared.
+RUN_SECONDS = {
+    "recreate": {"none": 95, "bad-build": 125, "slow-start": 235},
+    "in-place": {"none": 125, "bad-build": 155, "slow-start": 405},
+    "blue-green": {"none": 120, "bad-build": 115, "slow-start": 260},
+    "in-server": {"none": 75, "bad-build": 170, "slow-start": 170},
+    "canary": {"none": 345, "bad-build": 115, "slow-start": 765},
+}
+SERVER_PAIR_COST = 0.33  # one pair of servers costs about a third of an answered request
+REFUSED_COST = 0.25  # a request refused (overloaded) costs a quarter of one that is answered
+
+
+def estimated_requests(spec: RunSpec, params: SimParams | None = None) -> float:
+    """About how many requests a run of `spec` sends, before running it."""
+    by_fault = RUN_SECONDS[spec.strategy]
+    seconds = by_fault.get(spec.fault, by_fault["none"])
+    spike = (params or SimParams()).spike_factor
+    extra = (spike - 1) * 60 if spec.fault == "traffic-spike" else 0.0  # the spike's minute
+    return spec.rps * (seconds + extra)
+
+
+def estimated_work(spec: RunSpec) -> float:
+    """A run's cost in answered requests' worth of engine work, to refuse one that would take
+    minutes: requests past what the fleet can answer are refused, which is cheaper."""
+    requests = estimated_requests(spec)
+    answered = min(1.0, spec.servers * spec.capacity_rps / spec.rps) * requests
+    return answered + REFUSED_COST * (requests - answered) + SERVER_PAIR_COST * spec.servers ** 2
+
+
 class RunReport:
     """A finished run: the simulation itself and its outcome."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.cli.usage import STRATEGY_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -159,7 +160,9 @@ BAD_ARGS = [
     ["--rps", "nan"],
     ["--rps", "inf"],
     ["--rps", "1e9"],
-    ["--rps", "1001"],
+    ["--rps", "100001"],
+    ["--strategy", "canary", "--rps", "20000"],  # more work than a minute
+    ["--servers", "5000", "--rps", "1000"],
     ["--seed", "one"],
     ["--from", "v102", "--to", "v102"],
     ["--to", ""],
@@ -256,3 +259,40 @@ def test_golden_summary(name, capsys):
     assert path.exists(), f"{path} is missing; see this module's docstring to create it"
     assert got == path.read_text(encoding="utf-8"), (
         f"{name} changed; if the engine changed on purpose, regenerate (see module docstring)")
+
+
+# --- bounds by work, not by rate --------------------------------------------------------------
+def test_a_high_rate_is_accepted_when_the_work_is_small():
+    from app.cli.usage import MAX_WORK
+    from models.report import RunSpec, estimated_work
+
+    assert estimated_work(RunSpec(strategy="in-place", rps=20000)) <= MAX_WORK
+    assert estimated_work(RunSpec(strategy="blue-green", servers=1000, rps=8700)) <= MAX_WORK
+    assert estimated_work(RunSpec(strategy="in-place", servers=5000, rps=10)) > MAX_WORK
+
+
+def test_too_much_work_is_refused_before_running_naming_what_would_fit(capsys, monkeypatch):
+    import models.report
+
+    def never(*args, **kwargs):
+        raise AssertionError("ran a simulation it should have refused")
+
+    monkeypatch.setattr(models.report, "simulate", never)
+    assert main(["simulate", "--strategy", "canary", "--rps", "20000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deploylab: --rps 20000 on 4 servers with canary is more work than")
+    assert "lower --rps to 17," in err and err.count("\n") == 1
+    assert main(["simulate", "--servers", "5000", "--rps", "1000"]) == 2
+    assert "lower --servers to 2," in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("strategy", STRATEGY_NAMES)
+@pytest.mark.parametrize("fault", ["none", "bad-build", "slow-start"])
+def test_the_run_length_the_estimate_uses_matches_the_engine(strategy, fault):
+    """The work estimate's table of run lengths stays within 25% of what the engine runs."""
+    from models.engine import LEAD_IN_S
+    from models.report import RUN_SECONDS, RunSpec, simulate
+
+    report = simulate(RunSpec(strategy=strategy, fault=fault, rps=2))
+    run_s = LEAD_IN_S + report.summary()["duration_s"]
+    assert 0.75 * run_s <= RUN_SECONDS[strategy][fault] <= 1.25 * run_s, run_s

@@ -9,7 +9,20 @@ import argparse
 import json
 import sys
 
-from app.cli.usage import MAX_RPS, MAX_SERVERS, UsageError
+from app.cli.usage import MAX_RPS, MAX_SERVERS, MAX_WORK, UsageError
+
+
+def _largest(fits) -> int:
+    """The largest whole number n >= 1 for which `fits(n)` (monotone), or 0 if none."""
+    if not fits(1):
+        return 0
+    low, high = 1, 2
+    while fits(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -28,11 +41,19 @@ def run_simulate(args: argparse.Namespace) -> int:
     for flag, version in (("--from", args.from_version), ("--to", args.to_version)):
         if not version or any(c.isspace() for c in version):
             raise UsageError(f"{flag} needs a version name without spaces, like v102")
-    from models.report import RunSpec, simulate
+    from models.report import RunSpec, estimated_work, simulate
 
     spec = RunSpec(strategy=args.strategy, servers=args.servers, batch=batch, rps=args.rps,
                    seed=args.seed, fault=args.fault, from_version=args.from_version,
                    to_version=args.to_version)
+    if estimated_work(spec) > MAX_WORK:
+        rps = _largest(lambda r: estimated_work(spec._replace(rps=r)) <= MAX_WORK)
+        servers = _largest(lambda n: estimated_work(spec._replace(servers=n)) <= MAX_WORK)
+        ways = [f"--rps to {rps:,}" if rps >= 1 else "",
+                f"--servers to {servers:,}" if servers >= 1 else ""]
+        raise UsageError(f"--rps {args.rps:g} on {args.servers} servers with {args.strategy} is "
+                         "more work than this simulator does in under a minute; lower "
+                         + " or ".join(w for w in ways if w))
     if args.capacity is not None:
         spec = spec._replace(capacity_rps=args.capacity)
     report = simulate(spec)
