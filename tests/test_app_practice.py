@@ -190,6 +190,31 @@ async def test_undo_replays_from_the_seed_and_reset_starts_over():
         assert screen.focused is screen.console.input
 
 
+async def test_an_attempt_that_passes_by_luck_is_not_passed_and_the_screen_says_why():
+    """The live run passes; the same commands on another run of the traffic do not. The grade
+    says the attempt depends on timing and what to wait for, and the replay shows that run."""
+    from tests.test_grade_runs import LUCKY, TIMING_EN
+
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await enter_attempt(pilot, "in-place", LUCKY)
+        grade = screen.session.grade
+        assert screen.graded and not grade.passed
+        assert [run.passed for run in grade.runs] == [True, False, True]
+        report = " ".join(shown(screen, "#practice-grade").split())
+        assert TIMING_EN in report
+        assert "Passed on 2 of 3 runs of the same traffic (seeds 1, 1001, 2001)" in report
+        bar = plain(screen.query_one("#practice-bar").content)
+        assert word("practice.bar.failed", "en", score=grade.score) in bar
+        # The replay opens where capacity fell, on the run where it did.
+        stage = screen.query_one("#practice-stage", ClusterView)
+        assert screen.replay_stop == screen.session.first_failure_stop()
+        assert screen.session.sim.seed == 1001 and stage.frame.serving < 2
+        saved = app.store.practice_attempts("in-place")
+        assert len(saved) == 1 and not saved[0].passed
+        assert "capacity" in saved[0].failed_criteria
+
+
 async def test_replay_steps_through_the_graded_run_and_undo_goes_on_from_it():
     exercise = EXERCISES["bluegreen"]
     bad = next(b for b in exercise.bad if b.fails == "order")
