@@ -675,6 +675,8 @@ class Simulation:
             "final_versions": self.final_versions(),
             "latency_ms": m.latency().summary(),
             "peak_p95_ms": m.peak_p95_ms(),
+            "latency_by_version_ms": {version: histogram.summary() for version, histogram
+                                      in sorted(m.latency_by_version.items())},
         }
 
 

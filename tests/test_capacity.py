@@ -100,3 +100,18 @@ def test_an_overloading_deregister_is_blamed_and_explained_in_both_languages():
     for lang in ("ko", "en"):
         message = rendered(result.as_dict(), lang)["criteria"][0]["message"]
         assert word("grade.cause_overloaded", lang) in message
+
+
+def test_latency_by_version_shows_each_version_felt_the_dips_only_in_place():
+    """At a busy hour both halves of an in-place run serve through a dip (v101 during the first
+    batch, v102 during the second); blue/green keeps full capacity for both versions."""
+    busy = 0.75 * FLEET_CAPACITY
+    in_place = simulate(RunSpec(strategy="in-place", rps=busy, seed=2)).summary()
+    blue_green = simulate(RunSpec(strategy="blue-green", rps=busy, seed=2)).summary()
+    for s in (in_place, blue_green):
+        assert set(s["latency_by_version_ms"]) == {"v101", "v102"} == set(s["ok_by_version"])
+        for p in s["latency_by_version_ms"].values():
+            assert 0 < p["p50"] <= p["p95"] <= p["p99"]
+    for version in ("v101", "v102"):
+        slow = in_place["latency_by_version_ms"][version]["p95"]
+        assert slow >= 3 * blue_green["latency_by_version_ms"][version]["p95"], version
