@@ -512,6 +512,12 @@ class Simulation:
         else:
             detail = "unchecked"
         yield self.env.timeout(self.params.reload_s)
+        if self.params.fault == "bad-config":
+            # nginx -s reload checks the new configuration first; an invalid one is refused and
+            # the running workers keep the old one (nginx 1.22 does exactly this).
+            self._log("reload_refused", slot.name, "", self._line)
+            raise ActionError(Msg.of("reload_refused", host=host.name,
+                                     live=str(host.live_port)))
         host.live_port = slot.port
         if slot.process is None or not slot.process.answers:
             # Requests now fail until a process answers there: this switch is why.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-FAULTS = ("none", "bad-build", "slow-start", "traffic-spike")
+# bad-config: the nginx include file is invalid, so `nginx -s reload` is refused (the old
+# configuration keeps serving); it touches nothing but nginx.
+FAULTS = ("none", "bad-build", "slow-start", "traffic-spike", "bad-config")
 
 
 class HealthCheck(NamedTuple):

@@ -154,8 +154,9 @@ def in_server(sc: Scenario, params: SimParams, batch: int = 0) -> Script:
     for attempt in range(params.probe_tries):
         report = yield act("health web-1:8082")
         if all_answer_200(report):
-            yield act("switch web-1 8082")
-            return SUCCEEDED
+            if (yield act("switch web-1 8082")).ok:
+                return SUCCEEDED
+            break  # nginx refused the new configuration: it still sends to the old slot
         if attempt + 1 < params.probe_tries:
             yield pause
     yield act("stop web-1:8082")  # nginx untouched; v101 keeps serving

@@ -238,3 +238,36 @@ def test_commands_on_several_targets_act_on_each_once():
     assert waited.ok
     assert {t.instance.name for t in sim.lb.routable} == {"web-1", "web-2"}
     assert sim.final_versions() == {"v102": 2}
+
+
+# --- bad-config: nginx refuses an invalid configuration and keeps the old one ----------------------
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_refused_reload_leaves_the_old_slot_serving_and_the_recipe_rolls_back(seed):
+    report = simulate(RunSpec(strategy="in-server", fault="bad-config", seed=seed))
+    s = report.summary()
+    assert s["outcome"] == "rolled_back"
+    assert (s["failed"], s["final_versions"]) == (0, {"v101": 1})
+    assert "v102" not in s["ok_by_version"]
+    kinds = [e.kind for e in report.sim.metrics.events]
+    assert "reload_refused" in kinds and "switch" not in kinds
+    assert report.sim.instances["web-1"].live_port == 8081
+
+
+def test_a_refused_switch_is_an_error_naming_the_port_still_live():
+    sim = Simulation(Scenario(IN_SERVER), SimParams(fault="bad-config"), 1)
+    sim.run(Action.of("start web-1:8082 v102"))
+    sim.run(Action.of("wait healthy web-1:8082"))
+    result = sim.run(Action.of("switch web-1 8082"))
+    assert not result.ok
+    assert render(result.message, "en") == ("nginx on web-1 refused the reload: the new "
+                                            "configuration is invalid, so it still sends to port 8081")
+    assert "8081" in render(result.message, "ko")
+    assert sim.instances["web-1"].live_port == 8081
+    assert sim.final_versions() == {"v101": 1}
+
+
+@pytest.mark.parametrize("strategy", ["in-place", "blue-green"])
+def test_bad_config_touches_only_nginx(strategy):
+    plain = simulate(RunSpec(strategy=strategy)).as_dict()
+    faulty = simulate(RunSpec(strategy=strategy, fault="bad-config")).as_dict()
+    assert faulty["summary"] == plain["summary"] and faulty["events"] == plain["events"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 STRATEGY_NAMES = ("recreate", "in-place", "blue-green", "in-server", "canary")
-FAULT_NAMES = ("none", "bad-build", "slow-start", "traffic-spike")
+FAULT_NAMES = ("none", "bad-build", "slow-start", "traffic-spike", "bad-config")
 MAX_SERVERS = 5000
 MAX_RPS = 100_000  # past this no fleet here carries it; what a run may cost is MAX_WORK
 # Requests' worth of engine work (models.report.estimated_work) a run may cost: well under a

@@ -18,7 +18,7 @@ Text = Annotated[str, Meta(pattern=r"\S")]  # words a learner reads: never empty
 Stage = Literal["cluster", "pipeline", "table"]
 Strategy = Literal["recreate", "in-place", "blue-green", "in-server", "canary"]
 ScenarioKind = Literal["fleet", "bluegreen", "in-server"]
-Fault = Literal["none", "bad-build", "slow-start", "traffic-spike"]
+Fault = Literal["none", "bad-build", "slow-start", "traffic-spike", "bad-config"]
 
 
 class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
