@@ -240,7 +240,7 @@ def test_commands_on_several_targets_act_on_each_once():
     assert sim.final_versions() == {"v102": 2}
 
 
-# --- bad-config: nginx refuses an invalid configuration and keeps the old one ----------------------
+# --- bad-config: nginx refuses an invalid configuration and keeps the old one -------------------
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_refused_reload_leaves_the_old_slot_serving_and_the_recipe_rolls_back(seed):
     report = simulate(RunSpec(strategy="in-server", fault="bad-config", seed=seed))
@@ -259,8 +259,9 @@ def test_a_refused_switch_is_an_error_naming_the_port_still_live():
     sim.run(Action.of("wait healthy web-1:8082"))
     result = sim.run(Action.of("switch web-1 8082"))
     assert not result.ok
-    assert render(result.message, "en") == ("nginx on web-1 refused the reload: the new "
-                                            "configuration is invalid, so it still sends to port 8081")
+    assert render(result.message, "en") == (
+        "nginx on web-1 refused the reload: the new configuration is invalid, so it still sends "
+        "to port 8081")
     assert "8081" in render(result.message, "ko")
     assert sim.instances["web-1"].live_port == 8081
     assert sim.final_versions() == {"v101": 1}
