@@ -1,10 +1,10 @@
-# DeployLab: make run, make test, make bench, make lint. Each creates .venv when missing.
+# DeployLab: make run, make test, make bench, make lint, make fuzz. Each creates .venv when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint check clean
+.PHONY: run test bench lint check clean fuzz
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks
+
+# 5,000 seeded random keys and resizes on every screen, two screens at a time (not in `make test`).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --keys 5000 --jobs 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check app models lessons tests

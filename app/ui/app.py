@@ -261,6 +261,12 @@ class DeployLabApp(App):
             if apply is not None:
                 apply()
 
+    def action_command_palette(self) -> None:
+        from app.ui.commands import GuardedCommandPalette
+
+        if self.use_command_palette and not GuardedCommandPalette.is_open(self):
+            self.push_screen(GuardedCommandPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from app.ui.dialogs.help import HelpScreen
 

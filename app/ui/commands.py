@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import work
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from app.words import word
 
@@ -34,3 +35,24 @@ class SectionCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), callback, help=help_text)
+
+
+class GuardedCommandPalette(CommandPalette):
+    """Textual's command palette, safe to close while its search is still running.
+
+    The palette's search worker can start, or deliver its last results, after the palette was
+    dismissed (a key typed and Escape right after it); Textual then looks for the list the
+    palette no longer has (`NoMatches`, and the app ends). A closed palette searches nothing.
+    """
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        if self.query(CommandList):
+            await _GATHER_COMMANDS(self, search_value)
+
+    def _watch__list_visible(self) -> None:
+        if self.query(CommandList):
+            super()._watch__list_visible()
+
+
+_GATHER_COMMANDS = CommandPalette._gather_commands.__wrapped__  # the search, without its worker

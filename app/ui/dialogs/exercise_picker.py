@@ -8,7 +8,13 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from app.ui.widgets.chrome import KeyFooter, TooSmall, emphasised, preset_breakpoints
+from app.ui.widgets.chrome import (
+    KeyFooter,
+    TooSmall,
+    dismiss_once,
+    emphasised,
+    preset_breakpoints,
+)
 from app.ui.widgets.console import localize
 from app.words import word
 from models.exercises import Exercise
@@ -99,15 +105,15 @@ class ExercisePickerScreen(Screen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option_id)
+        dismiss_once(self, event.option_id)
 
     def action_open(self) -> None:
         option_list = self.query_one(OptionList)
         if option_list.highlighted is not None:
-            self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)
+            dismiss_once(self, option_list.get_option_at_index(option_list.highlighted).id)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        dismiss_once(self, None)
 
     def apply_lang(self) -> None:
         localize(self, self.PICKER_KEYS, self.lang, word)

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from app.ui.widgets.chrome import dismiss_once
 from app.words import word
 
 
@@ -34,4 +35,4 @@ class LeaveQuizScreen(ModalScreen[bool]):
             yield Static(Text(word("quiz.leave.keys", self.lang), style="bold"))
 
     def action_answer(self, leave: bool) -> None:
-        self.dismiss(leave)
+        dismiss_once(self, leave)

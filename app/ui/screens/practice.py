@@ -25,7 +25,13 @@ from app.ui.dialogs.exercise_picker import ExercisePickerScreen
 from app.ui.dialogs.practice_help import PracticeHelpScreen
 from app.ui.speeds import SCRUB_S, speed_after
 from app.ui.widgets.action_panel import BUILD, DEMO, GRADED, ActionPanel
-from app.ui.widgets.chrome import KeyFooter, TooSmall, emphasised, preset_breakpoints
+from app.ui.widgets.chrome import (
+    KeyFooter,
+    TooSmall,
+    dismiss_once,
+    emphasised,
+    preset_breakpoints,
+)
 from app.ui.widgets.console import CommandConsole, Vocabulary, localize
 from app.ui.widgets.grade_view import grade_report
 from app.ui.widgets.stage import ClusterView, format_clock, timeline_of
@@ -636,7 +642,7 @@ class PracticeScreen(Screen):
     def action_leave(self) -> None:
         if self.session.busy:
             self.finish_running()
-        self.dismiss(self.session.grade if not self.session.demo else None)
+        dismiss_once(self, self.session.grade if not self.session.demo else None)
 
     # --- language ------------------------------------------------------------------------
     def apply_lang(self) -> None:

@@ -28,7 +28,7 @@ from textual.widgets import Header, Static
 
 from app.ui.dialogs.leave_quiz import LeaveQuizScreen
 from app.ui.dialogs.quiz_help import QuizHelpScreen
-from app.ui.widgets.chrome import KeyFooter, TooSmall, preset_breakpoints
+from app.ui.widgets.chrome import KeyFooter, TooSmall, dismiss_once, preset_breakpoints
 from app.ui.widgets.quiz_view import (
     MARKS,
     RIGHT,
@@ -556,12 +556,12 @@ class QuizScreen(Screen):
             self._put_back()
             return
         if not self.midway:
-            self.dismiss()
+            dismiss_once(self)
             return
 
         def leave(confirmed: bool | None) -> None:
             if confirmed:
-                self.dismiss()
+                dismiss_once(self)
 
         self.app.push_screen(LeaveQuizScreen(self.lang), callback=leave)
 

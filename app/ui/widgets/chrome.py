@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
 
 from app.ui.widgets.canvas import fit
 from app.words import word
@@ -89,6 +89,37 @@ class StepBar(Widget):
         text.append(fit(st["title"], max(0, middle_w)), style="bold")
         text.append(right, style="italic")
         return text
+
+
+def _page_when_laid_out(move_page):
+    """OptionList's page keys, made harmless while the list has not been laid out.
+
+    Below 60x20 every widget but the too-small note is hidden, yet the focused list (the map,
+    the exercise picker, a quiz, the command palette) still gets PageUp/PageDown; Textual's
+    `_move_page` then looks its highlighted option up in a line table that is still empty
+    (`KeyError`). There is no page to move by while nothing is shown, so the key does nothing.
+    """
+
+    def guarded(self: OptionList, direction) -> None:
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        move_page(self, direction)
+
+    return guarded
+
+
+# Patched on the class so that Textual's own lists (the command palette's) get it too.
+OptionList._move_page = _page_when_laid_out(OptionList._move_page)
+
+
+def dismiss_once(screen, result=None) -> None:
+    """Dismiss `screen` with `result` if it is still the top screen, else do nothing.
+
+    Keys typed (or pasted) faster than the app handles them can reach a screen after it was
+    dismissed; a second `dismiss` would answer its callback twice and pop the screen beneath it
+    (the map at the bottom: a crash)."""
+    if screen.is_active:
+        screen.dismiss(result)
 
 
 class TooSmall(Static):

@@ -1,0 +1,118 @@
+"""No key crashes the app, at any size: the crashes the fuzzer found, and a short fuzz run.
+
+`make fuzz` (tests/fuzz.py) sends 5,000 seeded random keys to every screen; here a fixed seed
+runs a few dozen keys on a few representative screens (the suite stays fast), and each crash the
+fuzzer found has a test of its own that sends the keys that caused it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.ui.app import DeployLabApp
+from app.ui.dialogs.help import HelpScreen
+from app.ui.screens.course_map import CourseMapScreen
+from app.ui.screens.lesson import LessonScreen
+from tests import fuzz
+
+
+@pytest.fixture(autouse=True)
+def own_folder(tmp_path, monkeypatch):
+    """The palette can save screenshots: any file a key writes lands in the test's folder."""
+    monkeypatch.chdir(tmp_path)
+
+
+def press_now(app, *keys: str) -> None:
+    """Keys as a fast typist sends them: all queued before the app handles the first."""
+    for key in keys:
+        fuzz.send(app, key)
+
+
+async def test_page_keys_do_nothing_while_the_screen_is_too_small():
+    """Below 60x20 only the too-small note shows, but the focused list still gets PageUp and
+    PageDown: on the map, the exercise picker, a quiz and the palette they ended the app."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("pagedown", "pageup")
+        await pilot.resize_terminal(80, 19)
+        await pilot.press("x", "pagedown")  # the exercise picker
+        await pilot.press("escape")
+        await pilot.resize_terminal(59, 30)
+        fuzz.open_screen(app, "quiz:5.1.2")
+        await pilot.pause()
+        await pilot.press("pagedown", "pageup")
+        fuzz.open_screen(app, "palette")
+        await pilot.pause()
+        await pilot.press("pagedown", "pageup")
+        assert app.return_code is None  # still running: the keys were harmless
+        await pilot.resize_terminal(120, 36)  # and the palette is whole once the screen fits
+        assert app.screen.query_one("CommandList").display
+
+
+async def test_keys_typed_faster_than_a_help_closes_close_only_the_help():
+    """The first key closes the help; the second reaches the lesson, not a closed dialog
+    (which popped the lesson under it, and the map at the bottom: a crash)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_section("5.1.2")
+        await pilot.pause()
+        app.action_help()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        press_now(app, "x", "y", "z")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        app.action_help()
+        await pilot.pause()
+        app.show_map()
+        await pilot.pause()
+        app.push_screen(HelpScreen("en"))
+        await pilot.pause()
+        press_now(app, "x", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, CourseMapScreen)
+        assert app.return_code is None
+
+
+async def test_a_search_that_starts_after_the_palette_closed_is_dropped():
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        palette.dismiss()
+        await pilot.pause()
+        palette._gather_commands("5.1")  # what a key typed just before Escape starts
+        await pilot.pause()
+        assert app.return_code is None
+        assert isinstance(app.screen, CourseMapScreen)
+
+
+# A few dozen keys on two screens: a lesson with the engine and a practice exercise (its
+# console takes the hostile lines); `make fuzz` covers every screen with 5,000 keys.
+@pytest.mark.parametrize("screen", ["lesson:5.1.2", "practice:bluegreen"])
+def test_random_keys_and_resizes_do_not_crash(screen):
+    result = fuzz.fuzz_one(screen, keys=40, seed=12, lang="en", replay=None)
+    assert result.crash is None, result.crash.describe()
+    assert result.keys == 40
+
+
+def test_the_fuzzer_reports_a_crash_with_its_seed_and_keys(monkeypatch):
+    """A fuzz run that breaks the app names the screen, the seed and the keys to replay."""
+    def broken(self) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(CourseMapScreen, "action_quiz", broken)
+    result = fuzz.fuzz_one("map", keys=5, seed=3, lang="en", replay=["down", "t", "up"])
+    assert result.crash is not None
+    text = result.crash.describe()
+    assert "RuntimeError: boom" in text and "seed 3" in text
+    assert '"t"' in text and "--screens map --replay" in text
+
+
+def test_every_screen_is_fuzzed():
+    names = fuzz.every_screen()
+    for expected in ("map", "lesson:5.2.2", "practice:bluegreen", "practice:in-place",
+                     "quiz:5.3", "help", "picker", "palette", "leave-quiz"):
+        assert expected in names
+    assert len(names) == len(set(names))
