@@ -9,6 +9,7 @@ gives the same grade, so the headless matrices speak for the screen.
 from __future__ import annotations
 
 import io
+import sqlite3
 
 from rich.console import Console
 
@@ -64,3 +65,33 @@ async def enter(pilot, screen, line: str) -> None:
     screen.console.input.value = line
     await pilot.press("enter")
     await pilot.pause()
+
+
+FILLERS = {  # rows of no real item, to fill each table's pages (their ids start with "filler")
+    "meta": "INSERT INTO meta (key, value) VALUES ('filler-' || ?, ?)",
+    "section_completion": "INSERT INTO section_completion (section_id, lang, completed_at) "
+                          "VALUES ('filler-' || ? || ?, 'en', 0)",
+    "quiz_attempt": "INSERT INTO quiz_attempt (quiz_id, answers, score, max_score, started_at, "
+                    "finished_at) VALUES ('filler-' || ?, ?, 0, 1, 0, 0)",
+    "practice_attempt": "INSERT INTO practice_attempt (exercise, commands, passed, score, "
+                        "criteria, seed, recorded_at) VALUES ('filler-' || ?, ?, 0, 0, '[]', 0, "
+                        "0)",
+}
+
+
+def fill_the_disk(store) -> None:
+    """Make every further write to `store`'s file fail as on a full disk (SQLITE_FULL): the
+    file may not grow past its pages, and each table's pages are filled with filler rows (ids
+    starting with "filler")."""
+    conn = store._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    number = 0
+    for sql in FILLERS.values():
+        for size in (2000, 200, 20, 1):  # big rows, then smaller ones into what room is left
+            try:
+                while True:
+                    number += 1
+                    conn.execute(sql, (str(number), "x" * size))
+            except sqlite3.OperationalError:
+                pass

@@ -9,24 +9,10 @@ from app.ui.app import DeployLabApp
 from app.ui.screens.practice import PracticeScreen
 from app.words import word
 from lessons.exercises import load_exercises
+from tests.support import fill_the_disk
 
 EXERCISE = load_exercises()["in-place"]
 BAD = EXERCISE.bad[0]
-
-
-class FullStore:
-    """A store whose writes fail the way a full disk makes them fail."""
-
-    notice = None
-
-    def __init__(self, real: ProgressStore):
-        self.real = real
-
-    def record_practice_attempt(self, *args, **kwargs):
-        raise OSError("database or disk is full")
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
 
 
 async def attempt(app: DeployLabApp, messages: list) -> PracticeScreen:
@@ -59,10 +45,16 @@ async def test_a_graded_attempt_is_posted_once_and_recorded_by_the_app():
     assert word("practice.grade.saved", "en") in screen.report
 
 
-async def test_a_store_that_cannot_write_is_said_and_no_save_is_claimed():
+async def test_a_full_disk_is_said_at_once_no_save_is_claimed_and_the_attempt_is_kept():
     messages: list = []
-    app = DeployLabApp(lang="en", instant=True, store=FullStore(ProgressStore.open("default")))
+    store = ProgressStore.open("default")
+    fill_the_disk(store)
+    app = DeployLabApp(lang="en", instant=True, store=store)
     screen = await attempt(app, messages)
     assert screen.saved_rows == 0
     assert word("practice.grade.saved", "en") not in screen.report
-    assert "disk is full" in screen.log_text
+    assert "This attempt is not saved yet" in screen.report and "full" in screen.report
+    assert "full" in screen.log_text
+    toasts = [n.message for n in app._notifications]
+    assert any("could not be saved" in t and "tries again" in t for t in toasts), toasts
+    assert store.unsaved == 1  # kept (test_store: written with the next save there is room for)

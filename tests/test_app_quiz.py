@@ -15,6 +15,7 @@ from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
 
+from app.store import ProgressStore
 from app.ui.app import DeployLabApp
 from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.quiz import (
@@ -34,6 +35,7 @@ from lessons.exercises import load_exercises
 from lessons.quizzes import load_quizzes
 from models.grading import grade
 from models.quiz import CHOICE, ORDER, PRACTICAL, PREDICT, Quiz, QuizRun, QuizText
+from tests.support import fill_the_disk
 
 SIZE = (100, 30)
 SEED = 3
@@ -330,6 +332,24 @@ async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> No
         await pilot.pause()
         assert screen.answer.skipped and screen.answer.credit == 0
         assert word("quiz.result.skipped", "en") in squash(content_text(screen))
+
+
+async def test_a_quiz_finished_on_a_full_disk_says_it_is_not_saved() -> None:
+    store = ProgressStore.open("default")
+    fill_the_disk(store)
+    app = DeployLabApp(lang="en", instant=True, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz_screen(pilot)
+        while not screen.run.finished:
+            screen.run.skip()
+            screen.run.next()
+        await screen.enter_question()  # the end: scored, recorded, shown
+        await pilot.pause()
+        text = squash(content_text(screen))
+        assert "Saved to your progress" not in text  # it said "(attempt 0)"
+        assert "Not saved yet" in text and "full" in text
+        assert any("could not be saved" in n.message for n in app._notifications)
+        assert store.unsaved == 1 and store.quiz_attempts(QUIZ.id) == []
 
 
 def test_the_app_owns_the_quizzes_and_exercises_it_loaded() -> None:

@@ -20,6 +20,7 @@ from app.store import (
     DB_NAME,
     MIGRATIONS,
     SCHEMA_VERSION,
+    NotSaved,
     ProfileNameError,
     ProgressStore,
     db_path,
@@ -349,8 +350,10 @@ def test_a_file_from_a_newer_deploylab_is_left_untouched_and_still_shown():
         assert "newer DeployLab" in store.notice and "schema 99" in store.notice
         assert not store.persistent
         assert store.completed_sections() == {"5.1.2", "5.1.3"}
-        store.mark_section_completed("5.3", "en")  # works for the session, never crashes
-        assert "5.3" in store.completed_sections()
+        with pytest.raises(NotSaved) as told:  # said at once, never claimed as saved
+            store.mark_section_completed("5.3", "en")
+        assert "could not be saved" in str(told.value) and "newer DeployLab" in str(told.value)
+        assert "5.3" in store.completed_sections()  # the session still shows it
     assert path.read_bytes() == before
 
 
@@ -374,12 +377,16 @@ def without_root_override(tmp_path) -> tuple[str, ...]:
 
 OPEN_AND_WRITE = """
     import json, sys
-    from app.store import ProgressStore
+    from app.store import NotSaved, ProgressStore
     store = ProgressStore.open("alice")
     before = sorted(store.completed_sections())
-    store.mark_section_completed("5.3", "en")
+    try:
+        store.mark_section_completed("5.3", "en")
+        not_saved = None
+    except NotSaved as err:
+        not_saved = str(err)
     print(json.dumps({"notice": store.notice, "notice_ko": store.notice_in("ko"),
-                      "persistent": store.persistent, "before": before,
+                      "persistent": store.persistent, "before": before, "not_saved": not_saved,
                       "after": sorted(store.completed_sections())}))
 """
 
@@ -394,6 +401,7 @@ def test_a_read_only_file_is_moved_aside_and_its_records_carried_over(data_dir,
     assert "read-only" in seen["notice"]
     assert "4 records were recovered" in seen["notice"]
     assert seen["persistent"] and seen["before"] == ["5.1.2", "5.1.3"]
+    assert seen["not_saved"] is None  # it went to the fresh file
     asides = [p for p in path.parent.glob(f"{DB_NAME}.readonly-*")
               if not p.name.endswith(("-wal", "-shm"))]
     assert len(asides) == 1 and asides[0].name in seen["notice"]
@@ -419,6 +427,7 @@ def test_a_read_only_folder_runs_the_session_in_memory_showing_what_was_saved(
     assert "DEPLOYLAB_DATA_DIR" in seen["notice"] and "DEPLOYLAB_DATA_DIR" in seen["notice_ko"]
     assert seen["before"] == ["5.1.2", "5.1.3"]  # what was saved is still shown
     assert seen["after"] == ["5.1.2", "5.1.3", "5.3"]  # and the session goes on
+    assert "could not be saved" in seen["not_saved"]  # but it is not said to be saved
     assert db_path("alice").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [DB_NAME]
 
@@ -433,6 +442,7 @@ def test_a_data_folder_that_cannot_be_created_gives_a_notice_not_a_crash(
         locked.chmod(0o755)
     assert not seen["persistent"] and "cannot be saved" in seen["notice"]
     assert seen["before"] == [] and seen["after"] == ["5.3"]
+    assert "could not be saved" in seen["not_saved"]
 
 
 # -- two processes at once ---------------------------------------------------------------------
@@ -496,3 +506,81 @@ def test_a_write_refused_mid_session_still_lands_in_a_fresh_file():
     with ProgressStore.open() as again:
         assert again.practice_attempts()[0].criteria == CRITERIA
         assert len(again.quiz_attempts()) == 1
+
+
+# -- nothing lost without a word ---------------------------------------------------------------
+
+def big_criteria(n: int) -> list[dict]:
+    return [{"id": f"c{i}", "passed": True, "message": "x" * 400} for i in range(n)]
+
+
+def test_a_full_disk_says_so_keeps_the_record_and_saves_it_with_the_next_write():
+    store = ProgressStore.open()
+    fill(store)
+    # SQLite's own limit on the file's pages fails writes exactly as a full disk does (SQLITE_FULL)
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(NotSaved) as told:
+        store.record_practice_attempt("bluegreen", "x", True, 100, big_criteria(40), 1)
+    assert "full" in str(told.value) and str(store.path) in str(told.value)
+    assert "tries again" in str(told.value) and "다시 시도" in told.value.text("ko")
+    assert store.unsaved == 1
+    assert len(store.practice_attempts()) == 1  # never claimed: only the earlier one is there
+    store._conn.execute(f"PRAGMA max_page_count = {pages + 1000}")  # room again
+    store.record_quiz_attempt("5.1", [], 1, 1, 1.0, 2.0)  # saves the kept one first
+    assert store.unsaved == 0 and store.notice is None
+    store.close()
+    with ProgressStore.open() as again:
+        assert [a.passed for a in again.practice_attempts()] == [False, True]
+        assert len(again.quiz_attempts()) == 2
+
+
+def test_a_session_in_memory_saves_what_it_kept_once_the_folder_can_be_written(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the data folder should be")
+    store = ProgressStore.open("alice", path=blocker / "data")
+    assert not store.persistent and "cannot be saved" in store.notice
+    with pytest.raises(NotSaved):
+        store.mark_section_completed("5.1", "en")
+    assert store.completed_sections() == {"5.1"}  # shown for the session
+    blocker.unlink()  # the folder can be made now
+    store.mark_section_completed("5.2.2", "en")
+    assert store.persistent and store.unsaved == 0
+    store.close()
+    with ProgressStore.open("alice", path=blocker / "data") as again:
+        assert again.completed_sections() == {"5.1", "5.2.2"}
+
+
+def test_a_lock_held_by_another_program_opens_at_once_and_saves_once_it_clears():
+    with ProgressStore.open() as store:
+        fill(store)
+    other = sqlite3.connect(db_path(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    started = time.monotonic()
+    store = ProgressStore.open(wait_s=0.05)
+    opened_in = time.monotonic() - started
+    assert "locked" in store.notice and not store.persistent
+    assert opened_in < 5  # not the 15 s busy timeout (a loose bound: the suite runs in parallel)
+    with pytest.raises(NotSaved) as told:
+        store.mark_section_completed("5.3", "en")
+    assert "locked" in str(told.value)
+    other.execute("COMMIT")
+    other.close()
+    store.record_quiz_attempt("5.1", [], 1, 1, 1.0, 2.0)
+    assert store.persistent and store.unsaved == 0
+    store.close()
+    with ProgressStore.open() as again:
+        assert again.completed_sections() == {"5.1.2", "5.1.3", "5.3"}
+
+
+def test_an_empty_progress_file_is_moved_aside_with_a_notice():
+    path = db_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    with ProgressStore.open() as store:
+        assert store.persistent
+        assert "empty" in store.notice and "moved" in store.notice
+        assert "빈 파일" in store.notice_in("ko")
+        assert_moved_aside(store, "empty")

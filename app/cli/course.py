@@ -25,6 +25,12 @@ def nearest(word: str, choices: list[str]) -> str:
     return close[0] if close else choices[0]
 
 
+def _profile(args: Namespace) -> str:
+    """--profile as given: absent is the default profile, an empty one is an error."""
+    profile = getattr(args, "profile", None)
+    return "default" if profile is None else profile
+
+
 def theme_names() -> list[str]:
     from textual.theme import BUILTIN_THEMES
 
@@ -52,12 +58,12 @@ def run_course(args: Namespace) -> int:
     if theme is not None and theme not in theme_names():
         return _fail(f"there is no theme '{theme}'; choose one of: {', '.join(theme_names())}")
     from app.store import ProfileNameError, ProgressStore
+    from app.ui.app import OPEN_WAIT_S, DeployLabApp
 
     try:
-        store = ProgressStore.open(getattr(args, "profile", None) or "default")
+        store = ProgressStore.open(_profile(args), wait_s=OPEN_WAIT_S)
     except ProfileNameError as err:
         return _fail(str(err))
-    from app.ui.app import DeployLabApp
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
                        theme=theme, profile=store.profile, store=store, toc=toc)

@@ -14,6 +14,7 @@ from app.store.paths import (
 from app.store.queries import (
     PRACTICE_MAX_SCORE,
     ItemProgress,
+    NotSaved,
     PracticeAttempt,
     ProgressStore,
     ProgressSummary,
@@ -23,7 +24,8 @@ from app.store.queries import (
 )
 from app.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["DATA_DIR_ENV", "DB_NAME", "DEFAULT_PROFILE", "MIGRATIONS", "PRACTICE_MAX_SCORE",
+__all__ = ["DATA_DIR_ENV", "DB_NAME", "DEFAULT_PROFILE", "MIGRATIONS", "NotSaved",
+           "PRACTICE_MAX_SCORE",
            "PROFILE_MAX_CHARS", "SCHEMA_VERSION", "ItemProgress", "PracticeAttempt",
            "ProfileNameError", "ProgressStore", "ProgressSummary", "QuizAttempt",
            "SectionCompletion", "SectionProgress", "data_dir", "db_path", "validate_profile"]

@@ -8,6 +8,11 @@ history instead of the whole class's, and learners never wait on each other's wr
 Nothing here crashes the app. When nothing can be written at all (a read-only folder, a file from a
 newer DeployLab, a lock that never clears), the session runs on an in-memory copy of what could be
 read. Each problem leaves `notice`: one sentence saying what happened and where the old file went.
+
+No record is lost without a word: a write that does not reach the file (a full disk, a read-only
+folder, a lock held past the timeout, an in-memory session) raises `NotSaved`, whose sentence the
+app shows, and the record is kept in memory and written first the next time anything is saved
+(an in-memory session tries its file again then).
 """
 
 from __future__ import annotations
@@ -24,7 +29,15 @@ from typing import Any, TypeVar
 
 from app.store.paths import DEFAULT_PROFILE, db_path, validate_profile
 from app.store.recovery import ASIDE_LABEL, Notice, move_aside, salvage
-from app.store.schema import SCHEMA_VERSION, NewerSchema, Problem, classify, open_db, transaction
+from app.store.schema import (
+    BUSY_TIMEOUT_S,
+    SCHEMA_VERSION,
+    NewerSchema,
+    Problem,
+    classify,
+    open_db,
+    transaction,
+)
 
 PRACTICE_MAX_SCORE = 100  # the grader scores every practice attempt out of 100
 QUIZ_SUMMARY_SQL = ("SELECT quiz_id, score, max_score, finished_at FROM quiz_attempt "
@@ -32,7 +45,20 @@ QUIZ_SUMMARY_SQL = ("SELECT quiz_id, score, max_score, finished_at FROM quiz_att
 PRACTICE_SUMMARY_SQL = ("SELECT exercise, passed, score, recorded_at FROM practice_attempt "
                         "ORDER BY exercise")
 
+EMPTY_GRACE_S = 2.0  # a 0-byte file younger than this may be one another process is creating
 T = TypeVar("T")
+
+
+class NotSaved(Exception):
+    """A record that did not reach the progress file; the store keeps it and retries it at the
+    next write. `text(lang)` is the sentence to show the learner."""
+
+    def __init__(self, notice: Notice):
+        super().__init__(notice.text("en"))
+        self.notice = notice
+
+    def text(self, lang: str) -> str:
+        return self.notice.text(lang)
 
 
 @dataclass(frozen=True)
@@ -168,15 +194,26 @@ class ProgressStore:
         self._conn: sqlite3.Connection | None = None
         self._notice: Notice | None = None
         self._lock = threading.RLock()  # Textual workers may call from threads
+        self._pending: list[tuple[str, tuple]] = []  # records not yet in the file, oldest first
+        self._wait_s = BUSY_TIMEOUT_S
 
     @classmethod
-    def open(cls, profile: str = DEFAULT_PROFILE, path: Path | None = None) -> ProgressStore:
+    def open(cls, profile: str = DEFAULT_PROFILE, path: Path | None = None,
+             wait_s: float = BUSY_TIMEOUT_S) -> ProgressStore:
         """Open (or create) `profile`'s store in the data directory `path` (default: see the
         module docstring). Raises only `ProfileNameError`, for a bad name; any trouble with the
-        file itself is recovered from and told in `notice`."""
+        file itself is recovered from and told in `notice`. `wait_s`: how long to wait for a
+        write lock another process holds before saying the store is busy (the app opens at once
+        and tries again when it next saves)."""
         store = cls(validate_profile(profile), db_path(profile, path))
+        store._wait_s = wait_s
         store._start()
         return store
+
+    @property
+    def unsaved(self) -> int:
+        """How many records wait to be written to the file."""
+        return len(self._pending)
 
     @staticmethod
     def exists(profile: str = DEFAULT_PROFILE, path: Path | None = None) -> bool:
@@ -212,9 +249,11 @@ class ProgressStore:
         if problem is None:
             if os.path.lexists(self.path) and not self.path.is_file():
                 problem = Problem.NOT_A_FILE
+            elif self._truncated():
+                problem = Problem.EMPTY
             else:
                 try:
-                    self._conn, self.persistent = open_db(self.path), True
+                    self._conn, self.persistent = open_db(self.path, self._wait_s), True
                     return
                 except NewerSchema as err:
                     return self._use_memory("newer", self.path, found=err.found,
@@ -234,13 +273,24 @@ class ProgressStore:
         except OSError as err:
             return self._use_memory("memory", self.path, reason=err.strerror or str(err))
         try:
-            self._conn, self.persistent = open_db(self.path), True
+            self._conn, self.persistent = open_db(self.path, self._wait_s), True
         except (sqlite3.Error, NewerSchema) as err:
             return self._use_memory("memory", aside, reason=str(err))
         count = salvage(aside, self._conn)
         if aside is not None:
             self._notice = Notice("moved", {"path": self.path, "aside": aside,
                                              "reason": problem.value, "count": count})
+
+    def _truncated(self) -> bool:
+        """A 0-byte file (no -wal beside it) old enough not to be one being created right now:
+        SQLite would take it for an empty database and the loss would go unnoticed."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return False
+        wal = self.path.with_name(self.path.name + "-wal")
+        return (info.st_size == 0 and not os.path.lexists(wal)
+                and time.time() - info.st_mtime > EMPTY_GRACE_S)
 
     def _use_memory(self, kind: str, salvage_from: Path | None, **params: Any) -> None:
         self._conn, self.persistent = open_db(":memory:"), False
@@ -274,11 +324,60 @@ class ProgressStore:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def _save(self, sql: str, row: tuple) -> None:
+        """Write one record, after any kept from failed writes; raises `NotSaved` (the record
+        kept) when it did not reach the file."""
+        with self._lock:
+            self._pending.append((sql, row))
+            if not self.persistent:
+                self._try_file_again()
+            if self.persistent:
+                batch = list(self._pending)
+
+                def write_all(c: sqlite3.Connection) -> bool:
+                    for pending_sql, pending_row in batch:
+                        c.execute(pending_sql, pending_row)
+                    return True
+
+                if self._run(write_all, False, True) and self.persistent:
+                    del self._pending[:len(batch)]
+                    if self._notice is not None and self._notice.kind == "not_saved":
+                        self._notice = None  # what could not be saved now is
+                    return
+            else:  # this session still shows it; the file gets it once it can be written
+                self._run(lambda c: c.execute(sql, row), None, True)
+            raise NotSaved(self._not_saved_notice())
+
+    def _not_saved_notice(self) -> Notice:
+        """Why the last write did not reach the file, as the `not_saved` sentence."""
+        notice = self._notice
+        if notice is not None and notice.kind == "not_saved":
+            return notice
+        if notice is not None and notice.kind in ("busy", "newer"):
+            reason = notice.kind
+        else:
+            reason = (notice.params.get("reason") if notice else None) or "read_only"
+        return Notice("not_saved", {"path": self.path, "reason": reason})
+
+    def _try_file_again(self) -> None:
+        """An in-memory session: open the real file if it can be written now (the lock cleared,
+        room was made); the records kept are then written to it."""
+        if self._notice is not None and self._notice.kind == "newer":
+            return  # never write into a newer DeployLab's file
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = open_db(self.path, self._wait_s)
+        except (OSError, sqlite3.Error, NewerSchema):
+            return
+        if self._conn is not None:
+            self._conn.close()
+        self._conn, self.persistent = conn, True
+
     def mark_section_completed(self, section_id: str, lang: str) -> None:
         """Record that the learner finished `section_id`; the first completion's time is kept."""
-        self._run(lambda c: c.execute(
-            "INSERT INTO section_completion (section_id, lang, completed_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (section_id) DO NOTHING", (section_id, lang, time.time())), None, True)
+        self._save("INSERT INTO section_completion (section_id, lang, completed_at) "
+                   "VALUES (?, ?, ?) ON CONFLICT (section_id) DO NOTHING",
+                   (section_id, lang, time.time()))
 
     def record_quiz_attempt(self, quiz_id: str, answers: list[dict], score: int, max_score: int,
                             started_at: float, finished_at: float) -> None:
@@ -287,9 +386,8 @@ class ProgressStore:
             raise ValueError(f"quiz score {score} out of {max_score} is impossible")
         row = (quiz_id, json.dumps(answers, ensure_ascii=False, default=str), int(score),
                int(max_score), float(started_at), float(finished_at))
-        self._run(lambda c: c.execute(
-            "INSERT INTO quiz_attempt (quiz_id, answers, score, max_score, started_at, "
-            "finished_at) VALUES (?, ?, ?, ?, ?, ?)", row), None, True)
+        self._save("INSERT INTO quiz_attempt (quiz_id, answers, score, max_score, started_at, "
+                   "finished_at) VALUES (?, ?, ?, ?, ?, ?)", row)
 
     def record_practice_attempt(self, exercise: str, commands: str, passed: bool, score: int,
                                 criteria: list[dict], seed: int) -> None:
@@ -298,9 +396,8 @@ class ProgressStore:
             raise ValueError(f"practice score {score} is outside 0 to {PRACTICE_MAX_SCORE}")
         row = (exercise, commands, int(bool(passed)), int(score),
                json.dumps(criteria, ensure_ascii=False, default=str), int(seed), time.time())
-        self._run(lambda c: c.execute(
-            "INSERT INTO practice_attempt (exercise, commands, passed, score, criteria, seed, "
-            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row), None, True)
+        self._save("INSERT INTO practice_attempt (exercise, commands, passed, score, criteria, "
+                   "seed, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -349,7 +446,14 @@ class ProgressStore:
                                                dict(exercise_sections or {})), False)
 
     def close(self) -> None:
+        """Close the file, after one last try to write what could not be saved before."""
         with self._lock:
+            if self._pending and self._conn is not None:
+                sql, row = self._pending.pop()
+                try:
+                    self._save(sql, row)
+                except NotSaved:
+                    pass  # it was said when it failed; nothing more can be done now
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None

@@ -24,9 +24,11 @@ from app.words import word
 NOTICES = {"moved": "store.moved", "memory": "store.memory", "newer": "store.newer",
            "busy": "store.busy", "not_saved": "store.not_saved"}
 REASONS = {"damaged": "store.reason.damaged", "read_only": "store.reason.read_only",
-           "unreadable": "store.reason.unreadable", "not_a_file": "store.reason.not_a_file"}
+           "unreadable": "store.reason.unreadable", "not_a_file": "store.reason.not_a_file",
+           "empty": "store.reason.empty", "busy": "store.reason.busy",
+           "newer": "store.reason.newer"}
 ASIDE_LABEL = {"damaged": "damaged", "read_only": "readonly", "unreadable": "unreadable",
-                "not_a_file": "damaged"}
+                "not_a_file": "damaged", "empty": "empty"}
 
 
 def _by_count(count: int, none: str, one: str, many: str) -> str:

@@ -69,6 +69,7 @@ class Problem(enum.Enum):
     READ_ONLY = "read_only"
     UNREADABLE = "unreadable"
     NOT_A_FILE = "not_a_file"
+    EMPTY = "empty"  # 0 bytes: truncated (a crash, a full disk), not a database
     BUSY = "busy"
     OTHER = "other"
 
@@ -153,10 +154,10 @@ def _check_schema(conn: sqlite3.Connection) -> None:
             raise Damaged(f"table {table} is missing or incomplete")
 
 
-def _use_wal(conn: sqlite3.Connection) -> None:
+def _use_wal(conn: sqlite3.Connection, wait_s: float) -> None:
     # Switching a new file to WAL needs an exclusive lock and SQLite reports a clash at once
     # instead of calling the busy handler, so two apps starting together wait here by hand.
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    deadline = time.monotonic() + wait_s
     while True:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -167,16 +168,19 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
-def open_db(target: Path | str) -> sqlite3.Connection:
-    """Open, check, migrate and test-write one database; raises if any of that fails."""
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+def open_db(target: Path | str, wait_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open, check, migrate and test-write one database; raises if any of that fails.
+
+    `wait_s` is how long opening waits for another process's write lock (the app waits little
+    and says the store is busy); the connection then waits `BUSY_TIMEOUT_S` as usual."""
+    conn = sqlite3.connect(target, timeout=wait_s, isolation_level=None,
                            check_same_thread=False)
     try:
         verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if verdict != "ok":
             raise Damaged(verdict)
         _check_ours(conn)  # before anything is written, so a file that is not ours stays as found
-        _use_wal(conn)
+        _use_wal(conn, wait_s)
         _migrate(conn)
         _check_schema(conn)
         # A read-only file shows itself only when written to; better here than at a quiz's end.
@@ -184,6 +188,7 @@ def open_db(target: Path | str) -> sqlite3.Connection:
             conn.execute("INSERT INTO meta (key, value) VALUES ('last_opened', ?) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          (str(time.time()),))
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         return conn
     except BaseException:
         conn.close()

@@ -15,6 +15,7 @@ from app.ui.screens.course_map import CourseMapScreen
 from app.words import other_lang, rendered, word
 
 PRESENT_THEME = "textual-light"  # reads on a projector; --theme overrides it
+OPEN_WAIT_S = 0.5  # how long opening the progress store waits for another process's lock
 
 
 def section_commands():
@@ -110,7 +111,9 @@ class DeployLabApp(App):
         if self._store is None:
             from app.store import ProgressStore
 
-            self._store = ProgressStore.open(self.profile)
+            # Another process holding the write lock must not freeze the first frame: the
+            # store says it is busy and tries the file again when it next saves.
+            self._store = ProgressStore.open(self.profile, wait_s=OPEN_WAIT_S)
         return self._store
 
     def on_unmount(self) -> None:
@@ -127,8 +130,19 @@ class DeployLabApp(App):
             self._completed_cache = set(self.store.completed_sections())
         return self._completed_cache
 
+    def tell_not_saved(self, error: Exception) -> None:
+        """A toast, at once, when progress did not reach the file (the store keeps it and
+        tries again when it next writes)."""
+        text = error.text(self.lang) if hasattr(error, "text") else str(error)
+        self.notify(word("store.notice", self.lang, notice=text), severity="error", timeout=10)
+
     def mark_completed(self, section_id: str) -> None:
-        self.store.mark_section_completed(section_id, self.lang)
+        from app.store import NotSaved
+
+        try:
+            self.store.mark_section_completed(section_id, self.lang)
+        except NotSaved as err:
+            self.tell_not_saved(err)
         self._completed_cache = None
         title = self.toc.text(self.lang, section_id).title
         self.notify(word("toast.completed", self.lang, title=title), timeout=4)
@@ -204,6 +218,7 @@ class DeployLabApp(App):
                 rendered([c.as_dict() for c in grade.criteria], message.lang), grade.seed)
         except Exception as err:  # the store names its own problem; the grade stands
             message.screen.attempt_recorded(err)
+            self.tell_not_saved(err)
             return
         message.screen.attempt_recorded(None)
 

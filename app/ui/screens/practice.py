@@ -137,6 +137,7 @@ class PracticeScreen(Screen):
         self._last_tick = 0.0
         self._command_started = 0.0
         self._saved = False
+        self._not_saved: Exception | None = None  # why the graded attempt was not saved
         self._chrome: tuple[str, str] | None = None  # (mode, language) the chrome was drawn for
 
     # --- building ------------------------------------------------------------------------
@@ -323,7 +324,9 @@ class PracticeScreen(Screen):
             return
         lang = self.lang
         note = word("practice.grade.demo", lang) if self.session.demo else (
-            word("practice.grade.saved", lang) if self._saved else "")
+            word("practice.grade.saved", lang) if self._saved else
+            word("practice.grade.not_saved", lang, error=self._save_error(lang))
+            if self._not_saved is not None else "")
         line = self.session.running_line(self.replay_stop) if self.replay_stop else None
         report = grade_report(grade, lang, replay_line=line,
                               efficiency=self.session.efficiency(), note=note)
@@ -498,6 +501,7 @@ class PracticeScreen(Screen):
         session = self.session
         grade = session.grade_now()
         self._saved = False
+        self._not_saved = None
         if not session.demo:  # the App records it and answers with attempt_recorded()
             self.post_message(self.AttemptGraded(self, self.exercise.id, session.commands_text(),
                                                  grade, self.lang))
@@ -508,12 +512,17 @@ class PracticeScreen(Screen):
         self.query_one("#practice-side", VerticalScroll).scroll_home(animate=False)
         return grade
 
+    def _save_error(self, lang: str) -> str:
+        error = self._not_saved
+        return error.text(lang) if hasattr(error, "text") else str(error)
+
     def attempt_recorded(self, error: Exception | None) -> None:
         """The App's answer to `AttemptGraded`: saved, or why not."""
         self._saved = error is None
+        self._not_saved = error
         if error is not None:
-            self.add_log("error", lambda lang, e=error: word("practice.log.saved_failed", lang,
-                                                              error=e))
+            self.add_log("error", lambda lang: word("practice.log.saved_failed", lang,
+                                                     error=self._save_error(lang)))
         self.show_grade()
 
     # --- actions -------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class QuizScreen(Screen):
         self.awaiting_practice = False
         self.started_at = 0.0
         self.saved_as: int | None = None  # the attempt number the store now holds
+        self.not_saved = None  # the store's NotSaved when the finished attempt was not saved
         self._rows_for: int | None = None  # the position whose option rows are mounted
 
     # --- building ------------------------------------------------------------------------
@@ -184,6 +185,7 @@ class QuizScreen(Screen):
     async def start(self) -> None:
         self.started_at = time.time()
         self.saved_as = None
+        self.not_saved = None
         self.remove_class("-ended")
         await self.enter_question()
 
@@ -410,6 +412,9 @@ class QuizScreen(Screen):
                         correct=score.correct) + "\n", style="bold")
         if self.saved_as is not None:
             head.append(word("quiz.end.saved", lang, n=self.saved_as) + "\n")
+        elif self.not_saved is not None:
+            head.append(word("quiz.end.not_saved", lang, error=self.not_saved.text(lang)) + "\n",
+                        style="bold red")
         head.append(word("quiz.end.hint", lang) + "\n\n", style=self.styles_for_text()["why"])
         head.append(word("quiz.end.review", lang) + "\n", style="bold underline")
         review = review_renderable(self.run.review(lang), lang, self.styles_for_text())
@@ -521,13 +526,20 @@ class QuizScreen(Screen):
     # --- the end -------------------------------------------------------------------------
     async def finish(self) -> None:
         """Score the sitting, store it, and show the review."""
-        if self.saved_as is None:
+        if self.saved_as is None and self.not_saved is None:
+            from app.store import NotSaved
+
             finished_at = time.time()
             score = self.run.score()
             store = self.app.store
-            store.record_quiz_attempt(self.quiz.id, self.run.as_dict()["answers"], score.percent,
-                                      100, self.started_at, finished_at)
-            self.saved_as = len(store.quiz_attempts(self.quiz.id))
+            try:
+                store.record_quiz_attempt(self.quiz.id, self.run.as_dict()["answers"],
+                                          score.percent, 100, self.started_at, finished_at)
+            except NotSaved as err:  # kept by the store; never claim a save that did not happen
+                self.not_saved = err
+                self.app.tell_not_saved(err)
+            else:
+                self.saved_as = len(store.quiz_attempts(self.quiz.id))
         self._rows_for = None
         await self.query_one("#quiz-options", Vertical).remove_children()
         self.redraw()
