@@ -26,6 +26,7 @@ from models.course import (
     StepSpec,
     StepText,
 )
+from models.narration import FieldError, fields, known
 from models.params import HealthCheck, SimParams
 from models.pipeline import STAGES as PIPELINE_STAGES
 from models.pipeline import PipelineSpec
@@ -168,7 +169,13 @@ def _pipeline(pipeline: PipelineFile, lines: TomlLines, here: Keys) -> PipelineS
     if failing is not None and failing > pipeline.commits:
         raise CourseFileError(lines.path, f"'{key_path(here)}.failing_commit' should be 1 to "
                               f"{pipeline.commits}", lines.line(here + ("failing_commit",)))
+    fixed = pipeline.fixed_by
+    if fixed is not None and (failing is None or not failing < fixed <= pipeline.commits):
+        raise CourseFileError(lines.path, f"'{key_path(here)}.fixed_by' should come after "
+                              "failing_commit and be at most commits",
+                              lines.line(here + ("fixed_by",)))
     return PipelineSpec(mode=pipeline.mode, commits=pipeline.commits, failing_commit=failing,
+                        fixed_by=fixed,
                         approval=pipeline.approval)
 
 
@@ -239,7 +246,38 @@ def _fleet(section: SectionFile, lines: TomlLines) -> Fleet | None:
     return Fleet(fleet.servers, fleet.rps, fleet.seed)
 
 
-def _section_text(text: SectionTextFile) -> SectionText:
+def _placeholder_line(lines: TomlLines, keys: Keys, shown: str) -> int | None:
+    """The file line where `shown` first appears in the value at `keys` (its key's line else)."""
+    start = lines.line(keys)
+    if start is None:
+        return None
+    source = lines.path.read_text(encoding="utf-8").splitlines()
+    for number in range(start, len(source) + 1):
+        if shown and shown in source[number - 1]:
+            return number
+    return start
+
+
+def _check_placeholders(text: SectionTextFile, section: SectionSpec, path: Path) -> None:
+    """Every `{name}` in a step's body is one the engine fills (`models.narration`)."""
+    panes = tuple(p.name for p in section.panes)
+    lines: TomlLines | None = None
+    for step_id, step in text.steps.items():
+        keys = ("steps", step_id, "body")
+        try:
+            names = fields(step.body)
+            problem, shown = next(((known(n, panes), "{" + n + "}") for n in names
+                                   if known(n, panes)), ("", ""))
+        except FieldError as err:
+            problem, shown = err.problem, err.field
+        if problem:
+            lines = lines or TomlLines(path)
+            raise CourseFileError(path, f"step '{step_id}': {problem}",
+                                  _placeholder_line(lines, keys, shown))
+
+
+def _section_text(text: SectionTextFile, section: SectionSpec, path: Path) -> SectionText:
+    _check_placeholders(text, section, path)
     steps = {step_id: StepText(step.title, step.body) for step_id, step in text.steps.items()}
     return SectionText(text.title, text.description, steps, dict(sorted(text.panes.items())))
 
@@ -249,6 +287,7 @@ def load_course(root: Path = COURSE_DIR, *, toc: Toc | None = None) -> Course:
     table of contents was read already)."""
     toc = toc or read_toc(root)
     sections = tuple(build_section(section, toc.path(section.id)) for section in toc.sections)
-    texts = {lang: {s.id: _section_text(toc.text(lang, s.id)) for s in sections}
+    texts = {lang: {s.id: _section_text(toc.text(lang, s.id), s, toc.root / lang / f"{s.id}.toml")
+                    for s in sections}
              for lang in LOCALES}
     return Course(sections, texts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .actions import Action
 from .engine import Simulation
 from .frames import Frame
+from .narration import PARAMS, STATE, fields, fill, needs_state
 from .params import HealthCheck, SimParams
 from .pipeline import Pipeline, PipelineFrame, PipelineSpec
 from .scenarios import Scenario
@@ -271,5 +272,29 @@ class StagePlayer:
         return self.panes[pane].sim  # type: ignore[union-attr]
 
 
-__all__ = ["PaneSpec", "StepSpec", "SectionSpec", "SectionText", "StepText", "StagePlayer",
+def narrate(section: SectionSpec, k: int, text: str, player: StagePlayer | None = None) -> str:
+    """Step k's `text` with its placeholders filled from the engine: the panes' parameters, and
+    the step's end state (replayed here unless `player` already stands at the end of step k)."""
+    if not fields(text):
+        return text
+    if needs_state(text) and (player is None or player.step != k or player.animating):
+        player = StagePlayer(section)
+        player.goto(k)
+    specs = {pane.name: pane for pane in section.panes}
+    first = section.panes[0].name if section.panes else None
+    step = section.steps[k]
+
+    def value(pane: str | None, field: str):
+        spec = specs[pane or first]
+        if field in STATE:
+            waits = tuple(float(a.args[0]) for a in step.run.get(spec.name, ())
+                          if a.verb == "wait" and len(a.args) == 1)
+            return STATE[field](player.simulation(spec.name), waits)
+        return PARAMS[field](spec.params, spec.scenario.host_count)
+
+    return fill(text, value)
+
+
+__all__ = ["narrate", "PaneSpec", "StepSpec",
+           "SectionSpec", "SectionText", "StepText", "StagePlayer",
            "HealthCheck", "Fleet", "CLUSTER", "PIPELINE", "TABLE", "STAGES", "END"]

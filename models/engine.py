@@ -165,6 +165,8 @@ class Simulation:
                 start(proc, now)
             elif len(proc.queue) < queue_limit:
                 proc.queue.append(now)
+                if len(proc.queue) > metrics.queue_peak:
+                    metrics.queue_peak = len(proc.queue)
             else:  # every worker busy and the queue full: 503, because capacity was taken away
                 fail(now, "overloaded", lb.last_removal_line)
                 continue

@@ -114,6 +114,7 @@ class Metrics:
         self.serving = 0
         self.working = 0
         self.instances = 0
+        self.queue_peak = 0  # most requests waiting for a worker on one process at once
         # Deployment window.
         self.window_start: float | None = None
         self.window_end: float | None = None

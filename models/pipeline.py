@@ -1,7 +1,10 @@
 """A CI/CD pipeline for lesson 5.1: commits flow source → build → test → artifact → staging →
-(approval) → production → monitor. Continuous delivery waits for a person at the approval gate;
-continuous deployment has no gate. A failing test stops that commit; a rejected or unanswered
-approval fails it. Deterministic from its seed.
+(approval) → production → monitor. Continuous integration is the first three stages only (every
+commit built and tested on the shared main line). Continuous delivery waits for a person at the
+approval gate; continuous deployment has no gate. A failing test stops the line: the main line is
+broken, so that commit and every later one fail their tests until the commit that fixes the build
+(`fixed_by`), and nothing ships meanwhile. A rejected or unanswered approval fails its commit.
+Deterministic from its seed.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from dataclasses import dataclass
 
 import simpy
 
-DELIVERY, DEPLOYMENT = "delivery", "deployment"
+INTEGRATION, DELIVERY, DEPLOYMENT = "integration", "delivery", "deployment"
+MODES = (INTEGRATION, DELIVERY, DEPLOYMENT)
+CI_STAGES = ("source", "build", "test")
 STAGES = ("source", "build", "test", "artifact", "staging", "approval", "production", "monitor")
 # Mean seconds each automatic stage takes.
 STAGE_S = {"source": 5.0, "build": 60.0, "test": 90.0, "artifact": 15.0, "staging": 45.0,
@@ -28,7 +33,8 @@ class PipelineSpec:
     mode: str = DELIVERY
     commits: int = 3
     commit_every_s: float = 120.0
-    failing_commit: int | None = None  # 1-based
+    failing_commit: int | None = None  # 1-based: it breaks the main line's tests
+    fixed_by: int | None = None  # 1-based, after failing_commit: it repairs the build
     approval: str = APPROVE
     approve_after_s: float = 120.0
     approval_timeout_s: float = 600.0
@@ -62,12 +68,25 @@ class Pipeline:
         self.env = simpy.Environment()
         self.rng = random.Random(seed)
         self.events: list[PipelineEvent] = []
-        self.stages = [[SKIPPED if s == "approval" and spec.mode == DEPLOYMENT else WAITING
-                        for s in STAGES] for _ in range(spec.commits)]
+        self.stages = [[SKIPPED if self._not_run(s) else WAITING for s in STAGES]
+                       for _ in range(spec.commits)]
         self.deployed: list[int] = []
         self.approved: set[int] = set()
         self.finished = self.env.all_of([self.env.process(self._commit(i))
                                          for i in range(spec.commits)])
+
+    def _not_run(self, stage: str) -> bool:
+        """Stages this mode never runs: CI stops after the tests, deployment has no gate."""
+        if self.spec.mode == INTEGRATION:
+            return stage not in CI_STAGES
+        return stage == "approval" and self.spec.mode == DEPLOYMENT
+
+    def broken(self, commit: int) -> bool:
+        """Whether the 1-based `commit` is built on a broken main line: its tests fail."""
+        failing, fixed = self.spec.failing_commit, self.spec.fixed_by
+        if failing is None or commit < failing:
+            return False
+        return fixed is None or commit < fixed
 
     def _set(self, commit: int, stage: str, state: str) -> None:
         self.stages[commit][STAGES.index(stage)] = state
@@ -77,9 +96,9 @@ class Pipeline:
         spec, env = self.spec, self.env
         yield env.timeout(i * spec.commit_every_s)
         for stage in STAGES:
+            if self._not_run(stage):
+                continue  # CI ends at the tests; continuous deployment never waits
             if stage == "approval":
-                if spec.mode == DEPLOYMENT:
-                    continue  # continuous deployment never waits
                 self._set(i, stage, RUNNING)
                 # An answer after the gate's timeout is no answer: the gate has failed by then.
                 answered = (spec.approval != NO_ANSWER
@@ -94,7 +113,7 @@ class Pipeline:
                 return
             self._set(i, stage, RUNNING)
             yield env.timeout(STAGE_S[stage] * self.rng.uniform(0.8, 1.2))
-            if stage == "test" and spec.failing_commit == i + 1:
+            if stage == "test" and self.broken(i + 1):
                 self._set(i, stage, FAILED)
                 self._skip_rest(i, stage)
                 return

@@ -135,13 +135,20 @@ def test_continuous_deployment_has_no_gate_and_ships_sooner(course):
     assert first_deploy_time("deployment") < first_deploy_time("delivery")
 
 
-def test_a_failing_test_stops_that_commit_only(course):
+def test_a_failing_test_stops_the_line_until_the_fix(course):
     player = at(course, "5.1", "failing-test")
     frame = player.frames()["pipeline"]
-    broken = frame.stages[1]
-    assert broken[STAGES.index("test")] == FAILED
-    assert all(state == SKIPPED for state in broken[STAGES.index("test") + 1:])
-    assert frame.deployed == (1, 3)
+    for broken in frame.stages[1:3]:  # the breaking commit, and the next one built on it
+        assert broken[STAGES.index("test")] == FAILED
+        assert all(state == SKIPPED for state in broken[STAGES.index("test") + 1:])
+    assert frame.deployed == (1, 4)  # nothing ships between the break and the fix
+
+
+def test_the_ci_step_shows_integration_only(course):
+    frame = at(course, "5.1", "ci").frames()["pipeline"]
+    assert frame.mode == "integration"
+    assert all(row[STAGES.index("test") + 1:] == (SKIPPED,) * (len(STAGES) - 3)
+               for row in frame.stages)
 
 
 def test_a_rejected_release_never_reaches_production(course):
@@ -452,6 +459,41 @@ def test_bad_section_values(copy, file, old, new, problem):
     assert err.value.line == line_with(path, new)
 
 
+@pytest.mark.parametrize("new, problem", [
+    ("{fialed}", "unknown placeholder '{fialed}'; known names: "),
+    ("{failed:,}", "placeholder '{failed:,}' should be a bare name"),
+    ("{failed!r}", "placeholder '{failed!r}' should be a bare name"),
+    ("{blue.failed}", "placeholder '{blue.failed}' names pane 'blue'; this section's panes: main"),
+])
+def test_a_placeholder_the_engine_cannot_fill_names_file_and_line(copy, new, problem):
+    path = copy / "en" / "5.1.4.toml"
+    edit(path, "it still reads {failed}.", f"it still reads {new}.")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert err.value.path == path and problem in str(err.value)
+    assert "step 'switch'" in str(err.value)
+    assert err.value.line == line_with(path, new)
+
+
+def test_narration_quotes_the_engine_not_typed_numbers(course):
+    """The numbers lessons quote follow the run: change a pane's parameters, the text follows."""
+    from dataclasses import replace
+
+    from models.course import narrate
+
+    section = course.section("5.1.4")
+    k = [s.id for s in section.steps].index("health-check")
+    body = course.text("en", "5.1.4").steps["health-check"].body
+    assert "up to\n10 times, 10 s apart" in narrate(section, k, body)
+    pane = section.panes[0]
+    faster = replace(pane, params=pane.params.with_(probe_every_s=3.0, probe_tries=4))
+    assert "up to\n4 times, 3 s apart" in narrate(replace(section, panes=(faster,)), k, body)
+    k = [s.id for s in section.steps].index("empty-switch")
+    body = course.text("ko", "5.1.4").steps["empty-switch"].body
+    failed = at(course, "5.1.4", "empty-switch").frames()["main"].failed
+    assert failed > 0 and f"요청 {failed:,}개가 실패합니다" in narrate(section, k, body)
+
+
 def test_pane_without_a_label(copy):
     path = copy / "en" / "5.1.1.toml"
     edit(path, 'zero = "Zero-downtime deployment (in-place, two at a time)"\n', "")
@@ -564,8 +606,8 @@ def test_the_schemas_name_what_the_engine_knows():
                                                scenarios.IN_SERVER)
     assert get_args(sections.Fault) == FAULTS
     assert get_args(msgspec.structs.fields(sections.PipelineFile)[0].type) == (
-        pipeline.DELIVERY, pipeline.DEPLOYMENT)
-    assert get_args(msgspec.structs.fields(sections.PipelineFile)[3].type) == (
+        pipeline.INTEGRATION, pipeline.DELIVERY, pipeline.DEPLOYMENT)
+    assert get_args(msgspec.structs.fields(sections.PipelineFile)[4].type) == (
         pipeline.APPROVE, pipeline.REJECT, pipeline.NO_ANSWER)
     assert tuple(f.encode_name for f in msgspec.structs.fields(exercises.Criteria)) == CRITERIA
     question = msgspec.structs.fields(quizzes.QuizFile)[1].type

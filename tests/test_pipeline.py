@@ -1,7 +1,9 @@
 """The CI/CD pipeline of lesson 5.1, checked over whole runs for every mode, answer and seed.
 
 DOMAIN.md: continuous delivery never reaches production without a person's approval; continuous
-deployment never waits; a failing test stops that commit; a rejected or unanswered approval fails.
+deployment never waits; a failing test stops the line (nothing ships until the commit that fixes
+the build); continuous integration runs only source, build and test; a rejected or unanswered
+approval fails.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from models.pipeline import (
     DELIVERY,
     DEPLOYMENT,
     FAILED,
+    INTEGRATION,
     NO_ANSWER,
     PASSED,
     REJECT,
@@ -95,8 +98,9 @@ def test_who_reaches_production(mode, failing, approval, seed):
     frame = pipeline.frame()
     for commit in range(1, spec.commits + 1):
         row = dict(zip(STAGES, frame.stages[commit - 1], strict=True))
-        if commit == failing:
-            # A failing test stops this commit: nothing after the test runs.
+        if failing is not None and commit >= failing:
+            # A failing test stops the line: this commit and every later one, built on the
+            # broken main line, fail their tests, and nothing after the test runs.
             assert row["test"] == FAILED
             after = STAGES[STAGES.index("test") + 1:]
             assert all(row[s] == SKIPPED for s in after)
@@ -154,3 +158,23 @@ def test_the_frame_during_a_run_shows_where_each_commit_is():
     assert frame.stages[0][STAGES.index("build")] == RUNNING
     assert all(state not in (RUNNING, PASSED) for state in frame.stages[1])  # not committed yet
     assert frame.deployed == ()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_broken_main_line_ships_nothing_until_the_fix(seed):
+    spec = PipelineSpec(mode=DEPLOYMENT, commits=4, failing_commit=2, fixed_by=4)
+    frame = finished(spec, seed).frame()
+    tests = [dict(zip(STAGES, row, strict=True))["test"] for row in frame.stages]
+    assert tests == [PASSED, FAILED, FAILED, PASSED]
+    assert frame.deployed == (1, 4)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_integration_is_build_and_test_only(seed):
+    pipeline = finished(PipelineSpec(mode=INTEGRATION, commits=3), seed)
+    for row in pipeline.frame().stages:
+        states = dict(zip(STAGES, row, strict=True))
+        assert [states[s] for s in ("source", "build", "test")] == [PASSED] * 3
+        assert all(states[s] == SKIPPED for s in STAGES[3:])
+    assert {e.stage for e in pipeline.events} == {"source", "build", "test"}
+    assert pipeline.frame().deployed == ()

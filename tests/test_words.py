@@ -27,7 +27,7 @@ from models.course import STAGES as STAGE_KINDS
 from models.exercises import CRITERIA
 from models.grading import CAUSE_NOTES, ORDER_NOTES
 from models.loadbalancer import DRAINING, HEALTHY, INITIAL, UNHEALTHY, UNUSED
-from models.pipeline import DELIVERY, DEPLOYMENT
+from models.pipeline import MODES
 from models.pipeline import STAGES as PIPELINE_STAGES
 from models.quiz import KINDS as QUIZ_KINDS
 from models.strategies import STRATEGIES
@@ -42,7 +42,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "st.": (LAUNCHING, DEPLOYING, STOPPED, TERMINATED,  # app/ui/widgets/stage.py: state_key
             INITIAL, HEALTHY, UNHEALTHY, DRAINING, UNUSED),
     "group.": ("blue", "green"),  # stage.py: a blue/green group's heading
-    "pipe.": PIPELINE_STAGES + (DELIVERY, DEPLOYMENT),  # pipeline_view.py: stages and the mode
+    "pipe.": PIPELINE_STAGES + MODES,  # pipeline_view.py: stages and the mode
     "map.stage.": STAGE_KINDS,  # course_map.py: what a section's stage shows
     "strategy.": tuple(STRATEGIES),  # comparison.py: a strategy's row
     "practice.btn.": ALL_CONTROLS,  # action_panel.py: the attempt's controls

@@ -41,9 +41,10 @@ class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
 class PipelineFile(Struct, forbid_unknown_fields=True, kw_only=True):
     """A pipeline step's run: which commit fails its tests, and what the approver answers."""
 
-    mode: Literal["delivery", "deployment"]
+    mode: Literal["integration", "delivery", "deployment"]
     commits: Annotated[int, Meta(ge=1, le=8)] = 3
     failing_commit: Annotated[int, Meta(ge=1)] | None = None  # at most `commits`
+    fixed_by: Annotated[int, Meta(ge=1)] | None = None  # after failing_commit, at most `commits`
     approval: Literal["approve", "reject", "none"] = "approve"
 
 

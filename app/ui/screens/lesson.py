@@ -28,7 +28,7 @@ from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, timeline_of
 from app.words import word
-from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer
+from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer, narrate
 
 FPS = 30
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # simulated seconds per real second
@@ -100,6 +100,7 @@ class LessonScreen(Screen):
         # going back shows it at once; the player catches up by replay right after the paint.
         self._ends: dict[int, Snapshot] = {}
         self._behind: int | None = None  # the step the player must still replay to
+        self._narrations: dict[tuple[str, int], str] = {}  # (lang, step) -> filled body
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -209,10 +210,20 @@ class LessonScreen(Screen):
             self.completed = True
             self.app.mark_completed(self.section.id)
 
+    def narration(self, k: int) -> str:
+        """Step k's body with the numbers the engine computed for it (kept once computed)."""
+        key = (self.lang, k)
+        body = self._narrations.get(key)
+        if body is None:
+            text = self.texts().steps[self.section.steps[k].id].body
+            body = self._narrations[key] = narrate(self.section, k, text, self.player)
+        return body
+
     def show_narration(self) -> None:
         step = self.section.steps[self.k]
         text = self.texts().steps[step.id]
-        self.query_one("#narration-text", Markdown).update(f"## {text.title}\n\n{text.body}")
+        self.query_one("#narration-text", Markdown).update(
+            f"## {text.title}\n\n{self.narration(self.k)}")
         self.query_one("#narration", VerticalScroll).scroll_home(animate=False)
 
     def clock_text(self) -> str:
