@@ -137,7 +137,8 @@ async def test_eight_instances_fit_the_smallest_comfortable_terminal(lang):
 
 
 async def test_pipeline_view_shows_each_stage_state_as_a_glyph():
-    pipeline = Pipeline(PipelineSpec(mode="deployment", commits=3, failing_commit=2), seed=1)
+    pipeline = Pipeline(PipelineSpec(mode="deployment", commits=3, failing_commit=2, fixed_by=3),
+                        seed=1)
     pipeline.run()
     frame = pipeline.frame()
     app = DeployLabApp(lang="ko", instant=True, course=COURSE)
