@@ -6,6 +6,7 @@ that passes on some runs only is told it depends on timing and what to wait for;
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from app.cli.main import main
@@ -139,3 +140,25 @@ def test_a_live_run_is_run_again_with_the_same_time_between_its_commands():
     assert [r.failed for r in result.runs] == [("goal",)] * 3  # only one server got v102
     assert grade(IN_PLACE, "deregister web-1\ndeploy web-1 v102\nregister web-1\n"
                            "wait healthy web-1\n").criterion("order").line == 2
+
+
+def test_a_fixed_wait_that_is_long_enough_only_on_some_runs_is_told_to_wait_for_health():
+    """Blue/green with `wait 32` instead of `wait healthy green`: enough on the exercise's
+    seed, too short on the other two runs of the same traffic."""
+    result = grade(EXERCISES["bluegreen"], "launch green 4 v102\nregister green\nwait 32\n"
+                                           "deregister blue\nwait drained blue\nterminate blue\n")
+    assert [r.passed for r in result.runs] == [True, False, False]
+    assert result.seed == 1001 and result.criterion("capacity").line == 4
+    text = render(result.summary_note(), "en")
+    assert "passed on 1 of 3 runs of the same traffic: this attempt depends on timing" in text
+    assert "to be healthy (wait healthy) before line 4 (deregister blue)" in text
+
+
+def test_when_the_failure_names_nothing_to_wait_for_the_verdict_names_the_failing_run():
+    result = grade(IN_PLACE, LUCKY)
+    plain_timing = replace(result, advice=None)
+    assert render(plain_timing.summary_note(), "en").endswith(
+        "this attempt depends on timing; on the run with seed 1001 it failed capacity. "
+        f"Score {result.score}/100.")
+    assert "시드 1001로 실행했을 때 서비스 용량 기준을 충족하지 못했습니다" in \
+        render(plain_timing.summary_note(), "ko")
