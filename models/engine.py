@@ -29,7 +29,7 @@ from .loadbalancer import DRAINING, HEALTHY, INITIAL, UNUSED, LoadBalancer, prob
 from .messages import Msg
 from .metrics import Event, Metrics
 from .params import SimParams
-from .scenarios import IN_SERVER, Scenario
+from .scenarios import CONSOLE, IN_SERVER, Scenario
 
 # CodeDeploy's in-place hooks between BlockTraffic and AllowTraffic, with the param that times them.
 DEPLOY_HOOKS = (("ApplicationStop", "app_stop_s"), ("DownloadBundle", "download_s"),
@@ -46,6 +46,11 @@ OBSERVE_MAX_S = 3600.0  # more than any drain (300 s default) or health change c
 SPIKE_AFTER_S, SPIKE_FOR_S = 60.0, 60.0
 
 
+def handler_name(verb: str) -> str:
+    """The method that runs a command (`create-image` runs `_do_create_image`)."""
+    return "_do_" + verb.replace("-", "_")
+
+
 class ActionError(Exception):
     """An action could not run as asked; carries the message for the learner."""
 
@@ -57,6 +62,14 @@ class ActionError(Exception):
 def _names(items) -> str:
     names = [i.name for i in items]
     return names[0] if len(names) == 1 else ", ".join(names)
+
+
+class AutoScalingGroup:
+    """A console Auto Scaling group: the launch template it launches from, and whether it is
+    attached to the load balancer's target group (its instances are the group's members)."""
+
+    def __init__(self, name: str, template: str, attached: bool = False):
+        self.name, self.template, self.attached = name, template, attached
 
 
 class Simulation:
@@ -85,6 +98,11 @@ class Simulation:
         self._service_draw = self.rng.expovariate
         self._traffic_on = True
         self.deployment_end: float | None = None  # when the last command ended (set by finish)
+        # The console's objects: image -> the version it holds, launch template -> its image,
+        # Auto Scaling group -> its template and whether it is attached to the target group.
+        self.images: dict[str, str] = {}
+        self.templates: dict[str, str] = {}
+        self.asgs: dict[str, AutoScalingGroup] = {}
         self._build_start_state()
         self.env.process(self._arrivals())
         self.env.run(until=0.0)  # the lead-in: the fleet serves steadily before any command
@@ -112,6 +130,11 @@ class Simulation:
                 inst.process = self._new_process(sc.version)
                 inst.process.state = RUNNING
                 self.lb.register(inst, None, initially_healthy=True)
+        if sc.kind == CONSOLE:
+            image, template = sc.image(sc.version), sc.template(sc.version)
+            self.images[image] = sc.version
+            self.templates[template] = image
+            self.asgs[sc.start_group] = AutoScalingGroup(sc.start_group, template, attached=True)
         self.metrics.events.clear()  # the start state is not an event
         self._capacity_changed()
 
@@ -320,7 +343,7 @@ class Simulation:
         self._line = action.line
         if action.verb != HOOK:  # a strategy's lifecycle mark: its hook events say it
             self._log("action", action.text(), "", action.line)
-        handler = getattr(self, f"_do_{action.verb}")
+        handler = getattr(self, handler_name(action.verb))
         try:
             msg, lines = yield from handler(*action.args)
             ok = True
@@ -472,6 +495,9 @@ class Simulation:
         if not hosts:
             raise ActionError(Msg.of("not_running", name=target, state=TERMINATED))
         for h in hosts:
+            if h.group in self.asgs:  # the group would launch a replacement
+                raise ActionError(Msg.of("in_asg", name=h.name, group=h.group))
+        for h in hosts:
             if h.slots is not None:
                 for slot in h.slots.values():
                     self._kill(slot.process, slot, "stop")
@@ -481,6 +507,83 @@ class Simulation:
         self._capacity_changed()
         yield self.env.timeout(0)
         return Msg.of("terminated", names=_names(hosts)), ()
+
+    # --- the console (the book's hands-on): images, templates, Auto Scaling groups ----------
+    def _do_create_image(self, image: str, _from: str, instance: str) -> Generator:
+        host = self.instances.get(instance)
+        if host is None or host.state != RUNNING or host.process is None:
+            raise ActionError(Msg.of("not_running", name=instance,
+                                     state=host.state if host else TERMINATED))
+        version = host.process.version  # the image holds what is installed on its disk
+        self._log("create_image", image, version, self._line)
+        yield self.env.timeout(self.params.image_s)
+        self.images[image] = version
+        self._log("image_ready", image, version, self._line)
+        return Msg.of("image_created", image=image, name=instance, version=version), ()
+
+    def _do_create_template(self, template: str, _from: str, image: str) -> Generator:
+        if image not in self.images:
+            raise ActionError(Msg.of("no_such_image", image=image))
+        yield self.env.timeout(self.params.template_s)
+        self.templates[template] = image
+        self._log("create_template", template, image, self._line)
+        return Msg.of("template_created", template=template, image=image), ()
+
+    def _do_create_asg(self, group: str, _from: str, template: str, _size: str,
+                       count: str) -> Generator:
+        if group in self.asgs:
+            raise ActionError(Msg.of("asg_exists", group=group))
+        if template not in self.templates:
+            raise ActionError(Msg.of("no_such_template", template=template))
+        self.asgs[group] = AutoScalingGroup(group, template)
+        version = self.images[self.templates[template]]
+        self._log("create_asg", group, template, self._line)
+        # The group launches its instances from the template; the command ends once they run.
+        msg, lines = yield from self._do_launch(group, count, version)
+        return Msg.of("asg_created", group=group, template=template, count=count), lines
+
+    def _asg(self, group: str) -> AutoScalingGroup:
+        found = self.asgs.get(group)
+        if found is None:
+            raise ActionError(Msg.of("no_such_asg", group=group))
+        return found
+
+    def _do_attach_asg(self, group: str) -> Generator:
+        asg = self._asg(group)
+        if asg.attached:
+            raise ActionError(Msg.of("asg_attached", group=group))
+        asg.attached = True
+        members = [h for h in self.instances.values() if h.group == group and h.alive]
+        for host in members:
+            self.lb.register(host, self._line)
+        self._log("attach_asg", group, "", self._line)
+        yield self.env.timeout(0)
+        return Msg.of("asg_attached_now", group=group, count=len(members)), ()
+
+    def _do_detach_asg(self, group: str) -> Generator:
+        asg = self._asg(group)
+        if not asg.attached:
+            raise ActionError(Msg.of("asg_not_attached", group=group))
+        asg.attached = False
+        for host in self.instances.values():
+            if host.group == group:
+                self.lb.deregister(host.name, self._line)  # its requests drain
+        self._log("detach_asg", group, "", self._line)
+        yield self.env.timeout(0)
+        return Msg.of("asg_detached", group=group), ()
+
+    def _do_delete_asg(self, group: str) -> Generator:
+        self._asg(group)
+        members = [h for h in self.instances.values() if h.group == group and h.alive]
+        for host in members:
+            self._kill(host.process, host, "stop")
+            host.state, host.phase = TERMINATED, ""
+            self._log("terminate", host.name, "", self._line)
+        del self.asgs[group]
+        self._log("delete_asg", group, "", self._line)
+        self._capacity_changed()
+        yield self.env.timeout(0)
+        return Msg.of("asg_deleted", group=group, count=len(members)), ()
 
     def _do_start(self, slot_name: str, version: str) -> Generator:
         slot = self.slot(slot_name)

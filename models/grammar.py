@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .scenarios import BLUEGREEN, FLEET, IN_SERVER
+from .scenarios import BLUEGREEN, CONSOLE, FLEET, IN_SERVER
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,17 @@ PROXY = Kind("proxy", "host", ("proxies",), "practice.arg.host")  # a host whose
 # A slot's port on the host named before it.
 PORT = Kind("port", "port", ("ports",), "practice.arg.port")
 SECONDS = Kind("seconds", "seconds", ("seconds",), label="practice.arg.seconds", tab=False)
-KINDS = (GROUP, COUNT, VERSION, TARGET, APP_TARGET, PROBE_TARGET, SLOT, PROXY, PORT, SECONDS)
+# The console's objects (the book's hands-on): a new name, or one that exists by then.
+NEW_IMAGE = Kind("new-image", "image", ("new_images",), "practice.arg.image")
+IMAGE = Kind("image", "image", ("images",), "practice.arg.image")
+NEW_TEMPLATE = Kind("new-template", "template", ("new_templates",), "practice.arg.template")
+TEMPLATE = Kind("template", "template", ("templates",), "practice.arg.template")
+INSTANCE = Kind("instance", "instance", ("hosts",), "practice.arg.instance")
+NEW_ASG = Kind("new-asg", "group", ("new_asgs",), "practice.arg.group")
+ASG = Kind("asg", "group", ("asgs",), "practice.arg.group")
+SIZE = Kind("size", "size", ("sizes",), "practice.arg.count", tab=False)
+KINDS = (GROUP, COUNT, VERSION, TARGET, APP_TARGET, PROBE_TARGET, SLOT, PROXY, PORT, SECONDS,
+         NEW_IMAGE, IMAGE, NEW_TEMPLATE, TEMPLATE, INSTANCE, NEW_ASG, ASG, SIZE)
 
 
 @dataclass(frozen=True)
@@ -211,22 +221,29 @@ class Grammar:
 
 # The contract from DESIGN.md; the order is the usage text's and the help screen's.
 GRAMMAR = Grammar((
-    row("launch", [GROUP, COUNT, VERSION], offer={BLUEGREEN: 1}),
+    row("launch", [GROUP, COUNT, VERSION], offer={BLUEGREEN: 1, CONSOLE: 1}),
     # Several targets at once (CodeDeploy deploys a batch in parallel): `deploy web-1 web-2 v102`.
     row("deploy", [Arg(APP_TARGET, many=True), VERSION], offer={BLUEGREEN: 7, FLEET: 3},
         choose="practice.arg.target_or_version"),
     row("register", [Arg(TARGET, many=True)], offer={BLUEGREEN: 2, FLEET: 4}),
     row("deregister", [Arg(TARGET, many=True)], offer={BLUEGREEN: 5, FLEET: 1}),
-    row("terminate", [TARGET], offer={BLUEGREEN: 6, FLEET: 6}),
+    row("terminate", [TARGET], offer={BLUEGREEN: 6, FLEET: 6, CONSOLE: 10}),
     row("start", [SLOT, VERSION], offer={IN_SERVER: 1}),
     row("stop", [SLOT], offer={IN_SERVER: 5}),
     row("switch", [PROXY, PORT], offer={IN_SERVER: 4}),
-    row("health", [PROBE_TARGET], offer={BLUEGREEN: 4, IN_SERVER: 3, FLEET: 5}),
+    row("health", [PROBE_TARGET], offer={BLUEGREEN: 4, IN_SERVER: 3, FLEET: 5, CONSOLE: 6}),
     row("wait", [SECONDS], ["healthy", Arg(PROBE_TARGET, "target", many=True)],
         ["drained", Arg(TARGET, "target", many=True)],
-        offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2}, misuse="bad_wait",
+        offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2, CONSOLE: 7}, misuse="bad_wait",
         choose="practice.arg.what"),
-    row("status", [], offer={BLUEGREEN: 8, IN_SERVER: 6, FLEET: 7}),
+    row("status", [], offer={BLUEGREEN: 8, IN_SERVER: 6, FLEET: 7, CONSOLE: 11}),
+    # The cloud console, as the book's hands-on does it (5.2.2).
+    row("create-image", [NEW_IMAGE, "from", INSTANCE], offer={CONSOLE: 2}),
+    row("create-template", [NEW_TEMPLATE, "from", IMAGE], offer={CONSOLE: 3}),
+    row("create-asg", [NEW_ASG, "from", TEMPLATE, "size", SIZE], offer={CONSOLE: 4}),
+    row("attach-asg", [ASG], offer={CONSOLE: 5}),
+    row("detach-asg", [ASG], offer={CONSOLE: 8}),
+    row("delete-asg", [ASG], offer={CONSOLE: 9}),
 ))
 
 

@@ -37,6 +37,10 @@ class SimParams(NamedTuple):
     app_start_s: float = 10.0
     slow_start_s: float = 150.0
     reload_s: float = 0.5
+    # The console's objects: an image (AMI) of a running instance takes minutes; a launch
+    # template is a few seconds of form-filling.
+    image_s: float = 240.0
+    template_s: float = 2.0
     # ValidateService and the nginx recipe probe a fresh process this often, this many times.
     probe_every_s: float = 10.0
     probe_tries: int = 10

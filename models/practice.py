@@ -9,15 +9,18 @@ naming the line and, where there is one, the nearest valid word.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from . import grammar
 from .actions import Action
 from .cluster import SLOT_PORTS
 from .messages import Msg
-from .scenarios import IN_SERVER, Scenario
+from .scenarios import BUILD_GROUP, CONSOLE, IN_SERVER, Scenario
 
 MAX_LAUNCH = 64
+MAX_ASG_SIZE = 20
+NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,39}")  # an image or template name the learner picks
 MAX_WAIT_S = 3600
 # Every command ends within minutes of simulated time (waits have deadlines); these caps keep a
 # whole attempt, pasted or generated, to seconds of real time.
@@ -74,6 +77,11 @@ class _Names:
         count = scenario.host_count
         for _ in range(count):
             self.add(scenario.start_group)
+        # The console's objects that exist at the start (blue's image, template and group).
+        console = scenario.kind == CONSOLE
+        self.images = {scenario.image(scenario.version)} if console else set()
+        self.templates = {scenario.template(scenario.version)} if console else set()
+        self.asgs = {scenario.start_group} if console else set()
 
     def add(self, group: str) -> str:
         name = f"{group}-{self.next_index[group]}"
@@ -182,9 +190,56 @@ class _Parser:
             raise self.fail(n, Msg.of("bad_seconds", word=word, most=MAX_WAIT_S))
         return f"{value:g}"
 
+    def _new_name(self, n: int, word: str, taken: set[str]) -> str:
+        if not NAME.fullmatch(word):
+            raise self.fail(n, Msg.of("bad_name", word=word[:40]))
+        if word in taken:
+            raise self.fail(n, Msg.of("name_taken", word=word))
+        return word
+
+    def _known(self, n: int, word: str, known: set[str], key: str) -> str:
+        if word not in known:
+            raise self.fail(n, Msg.of(key, word=word), word, sorted(known))
+        return word
+
+    def new_image(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self._new_name(n, word, self.names.images)
+
+    def image(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self._known(n, word, self.names.images, "unknown_image")
+
+    def new_template(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self._new_name(n, word, self.names.templates)
+
+    def template(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self._known(n, word, self.names.templates, "unknown_template")
+
+    def instance(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        if word not in self.names.hosts:
+            raise self.fail(n, Msg.of("unknown_target", word=word), word, self.names.hosts)
+        return word
+
+    def new_asg(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        if word in self.names.asgs:
+            raise self.fail(n, Msg.of("name_taken", word=word))
+        free = sorted(self.names.groups - self.names.asgs - {BUILD_GROUP})
+        if word not in free:
+            raise self.fail(n, Msg.of("unknown_group", word=word), word, free)
+        return word
+
+    def asg(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        return self._known(n, word, self.names.asgs, "unknown_asg")
+
+    def size(self, n: int, verb: str, word: str, sofar: list[str]) -> str:
+        if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= MAX_ASG_SIZE:
+            raise self.fail(n, Msg.of("bad_count", word=word[:40], most=MAX_ASG_SIZE))
+        return str(int(word))
+
     CHECKS = {"group": group, "count": count, "version": version, "target": any_target,
               "app-target": app_target, "probe-target": probe_target, "slot": slot,
-              "proxy": proxy, "port": port, "seconds": seconds}
+              "proxy": proxy, "port": port, "seconds": seconds, "new-image": new_image,
+              "image": image, "new-template": new_template, "template": template,
+              "instance": instance, "new-asg": new_asg, "asg": asg, "size": size}
 
     # --- a line ------------------------------------------------------------------------
     def line(self, n: int, words: list[str]) -> Action:
@@ -227,9 +282,20 @@ class _Parser:
 
     def account(self, action: Action) -> None:
         """What a parsed command changes for the lines after it: names launched, time waited."""
+        names, args = self.names, action.args
         if action.verb == "launch":
-            for _ in range(int(action.args[1])):
-                self.names.add(action.args[0])
+            for _ in range(int(args[1])):
+                names.add(args[0])
+        elif action.verb == "create-image":
+            names.images.add(args[0])
+        elif action.verb == "create-template":
+            names.templates.add(args[0])
+        elif action.verb == "create-asg":
+            names.asgs.add(args[0])
+            for _ in range(int(args[4])):
+                names.add(args[0])
+        elif action.verb == "delete-asg":
+            names.asgs.discard(args[0])
         elif action.verb == "wait" and len(action.args) == 1:
             self.waited += float(action.args[0])
 

@@ -23,7 +23,7 @@ from app.ui.widgets.console import Vocabulary, complete, next_words
 from app.words import render, word
 from lessons.exercises import load_exercises
 from models import grammar
-from models.engine import Simulation
+from models.engine import Simulation, handler_name
 from models.grammar import (
     GRAMMAR,
     KINDS,
@@ -38,17 +38,19 @@ from models.grammar import (
 )
 from models.practice import ParseError, _Parser, parse_line, parse_script
 from models.practice_session import PracticeSession
-from models.scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
+from models.scenarios import BLUEGREEN, CONSOLE, FLEET, IN_SERVER, Scenario
 
 EXERCISES = load_exercises()
 # One exercise for each kind of start state, with its live vocabulary at the start.
 BY_KIND = {ex.scenario.kind: ex for ex in reversed(list(EXERCISES.values()))}
-START_KINDS = (BLUEGREEN, IN_SERVER, FLEET)
+START_KINDS = (BLUEGREEN, IN_SERVER, FLEET, CONSOLE)
 # Each list a kind can draw its words from holds words of its own, so what is offered says
 # which kinds were asked for.
 MARKERS = Vocabulary(commands=grammar.names(), groups=("grp",), hosts=("hst",),
                      slots=("hst:1",), proxies=("prx",), ports=("9",), versions=("ver",),
-                     max_count=2, seconds=("15",))
+                     max_count=2, seconds=("15",), images=("img",), templates=("tpl",),
+                     asgs=("asg",), new_images=("nimg",), new_templates=("ntpl",),
+                     new_asgs=("nasg",), sizes=("7",))
 
 
 def live(kind: str) -> tuple[PracticeSession, Vocabulary]:
@@ -90,6 +92,12 @@ def test_the_usage_text_is_the_design_contract():
         "health <target|group>",
         "wait <seconds> | healthy <target>... | drained <target>...",
         "status",
+        "create-image <image> from <instance>",
+        "create-template <template> from <image>",
+        "create-asg <group> from <template> size <size>",
+        "attach-asg <group>",
+        "detach-asg <group>",
+        "delete-asg <group>",
     )
 
 
@@ -220,7 +228,7 @@ def test_every_kind_of_argument_has_a_checker_words_and_a_prompt():
 
 def test_every_row_is_a_command_the_engine_runs():
     for name in grammar.names():
-        assert callable(getattr(Simulation, f"_do_{name}", None)), name
+        assert callable(getattr(Simulation, handler_name(name), None)), name
 
 
 @pytest.mark.parametrize("kind", START_KINDS)

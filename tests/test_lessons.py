@@ -603,7 +603,7 @@ def test_the_schemas_name_what_the_engine_knows():
     assert get_args(sections.Stage) == course.STAGES
     assert get_args(sections.Strategy) == tuple(STRATEGIES)
     assert get_args(sections.ScenarioKind) == (scenarios.FLEET, scenarios.BLUEGREEN,
-                                               scenarios.IN_SERVER)
+                                               scenarios.IN_SERVER, scenarios.CONSOLE)
     assert get_args(sections.Fault) == FAULTS
     assert get_args(msgspec.structs.fields(sections.PipelineFile)[0].type) == (
         pipeline.INTEGRATION, pipeline.DELIVERY, pipeline.DEPLOYMENT)

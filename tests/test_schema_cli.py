@@ -80,7 +80,7 @@ def test_the_schema_is_json_schema_naming_the_exercise_keys(schema):
     assert set(criteria) == {"zero-downtime", "capacity", "order", "strategy", "goal", "cleanup",
                              "no-green-traffic"}
     start = schema["$defs"]["Start"]["properties"]
-    assert start["scenario"]["enum"] == ["bluegreen", "fleet", "in-server"]
+    assert start["scenario"]["enum"] == ["bluegreen", "console", "fleet", "in-server"]
     assert (start["servers"]["minimum"], start["servers"]["maximum"]) == (1, 64)
     assert schema["$defs"]["VariantFile"]["required"] == ["id", "base"]
     assert all(d.get("description") for d in schema["$defs"].values())  # hover text in editors

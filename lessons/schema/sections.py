@@ -17,7 +17,7 @@ MAX_SERVERS = 64
 Text = Annotated[str, Meta(pattern=r"\S")]  # words a learner reads: never empty
 Stage = Literal["cluster", "pipeline", "table"]
 Strategy = Literal["recreate", "in-place", "blue-green", "in-server", "canary"]
-ScenarioKind = Literal["fleet", "bluegreen", "in-server"]
+ScenarioKind = Literal["fleet", "bluegreen", "in-server", "console"]
 Fault = Literal["none", "bad-build", "slow-start", "traffic-spike", "bad-config"]
 
 

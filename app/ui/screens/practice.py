@@ -42,7 +42,7 @@ from models.grading import Grade
 from models.grammar import offered
 from models.practice import ParseError
 from models.practice_session import PracticeSession, Stop
-from models.scenarios import BLUEGREEN
+from models.scenarios import BLUEGREEN, BUILD_GROUP, CONSOLE
 
 FPS = 30
 LOG_LINES = 500
@@ -76,10 +76,20 @@ def vocabulary_of(session: PracticeSession) -> Vocabulary:
     slots = tuple(n.name for n in frame.nodes if n.kind == "slot")
     proxies = tuple(dict.fromkeys(s.split(":")[0] for s in slots))
     ports = tuple(dict.fromkeys(s.split(":")[1] for s in slots))
+    sim = session.sim
+    new_images = tuple(n for n in map(scenario.image, scenario.versions) if n not in sim.images)
+    new_templates = tuple(n for n in map(scenario.template, scenario.versions)
+                          if n not in sim.templates)
     return Vocabulary(commands=offered(scenario.kind),
-                      groups=scenario.groups if scenario.kind == BLUEGREEN else (),
+                      groups=scenario.groups if scenario.kind in (BLUEGREEN, CONSOLE) else (),
                       hosts=hosts, slots=slots, proxies=proxies, ports=ports,
-                      versions=scenario.versions, max_count=max(1, scenario.servers))
+                      versions=scenario.versions, max_count=max(1, scenario.servers),
+                      images=tuple(sim.images), templates=tuple(sim.templates),
+                      asgs=tuple(sim.asgs), new_images=new_images, new_templates=new_templates,
+                      new_asgs=tuple(g for g in scenario.groups
+                                     if g not in sim.asgs and g != BUILD_GROUP)
+                      if scenario.kind == CONSOLE else (),
+                      sizes=(str(scenario.servers),) if scenario.kind == CONSOLE else ())
 
 
 class PracticeScreen(Screen):

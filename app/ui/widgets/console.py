@@ -38,6 +38,14 @@ class Vocabulary:
     versions: tuple[str, ...]
     max_count: int  # the largest count the buttons offer for launch
     seconds: tuple[str, ...] = WAIT_SECONDS
+    # The console's objects (5.2.2's hands-on): what exists, and names a new one could take.
+    images: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    asgs: tuple[str, ...] = ()
+    new_images: tuple[str, ...] = ()
+    new_templates: tuple[str, ...] = ()
+    new_asgs: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
 
     @property
     def counts(self) -> tuple[str, ...]:
