@@ -689,6 +689,9 @@ class Simulation:
             ok_key, late_key = "now_drained", "not_drained_in_time"
         end = self.env.now + deadline
         while not ready(holders):
+            broken = self._broken(holders) if what == "healthy" else []
+            if broken:  # up and answering HTTP 500: waiting longer cannot help
+                raise ActionError(Msg.of("answers_500", names=_names(broken)))
             if self.env.now >= end:
                 raise ActionError(Msg.of(late_key, names=_names(holders), seconds=f"{deadline:g}"))
             yield self.env.timeout(POLL_S)
@@ -704,6 +707,12 @@ class Simulation:
             elif not self._probe(h)[0]:
                 return False
         return True
+
+    def _broken(self, holders) -> list:
+        """Those checked directly (not through the load balancer) whose app answers HTTP 500."""
+        return [h for h in holders
+                if not (isinstance(h, Instance) and h.name in self.lb.targets)
+                and self._probe(h)[1] == "500"]
 
     def _all_drained(self, holders) -> bool:
         return not any(isinstance(h, Instance) and self.lb.state_of(h.name) == DRAINING

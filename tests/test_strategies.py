@@ -272,3 +272,12 @@ def test_bad_config_touches_only_nginx(strategy):
     plain = simulate(RunSpec(strategy=strategy)).as_dict()
     faulty = simulate(RunSpec(strategy=strategy, fault="bad-config")).as_dict()
     assert faulty["summary"] == plain["summary"] and faulty["events"] == plain["events"]
+
+
+def test_waiting_for_a_broken_app_to_be_healthy_ends_when_it_answers_500():
+    sim = Simulation(Scenario(BLUEGREEN, 2), SimParams(fault="bad-build"), 1)
+    sim.run(Action.of("launch green 2 v102"))
+    result = sim.run(Action.of("wait healthy green"))
+    assert not result.ok and result.message.key == "answers_500"
+    assert result.ended - result.started <= SimParams().app_start_s + 2  # not the 600 s deadline
+    assert "HTTP 500" in render(result.message, "en") and "500" in render(result.message, "ko")
