@@ -39,7 +39,7 @@ class SimParams(NamedTuple):
     reload_s: float = 0.5
     # The console's objects: an image (AMI) of a running instance takes minutes; a launch
     # template is a few seconds of form-filling.
-    image_s: float = 240.0
+    image_s: float = 150.0
     template_s: float = 2.0
     # ValidateService and the nginx recipe probe a fresh process this often, this many times.
     probe_every_s: float = 10.0
