@@ -127,7 +127,13 @@ def _question(item: Any, where: _Where, exercises: tuple[str, ...]) -> Question:
                              "correct")
         return Question(item.id, CHOICE, options=options, correct=item.correct)
     if isinstance(item, Ordering):
-        return Question(item.id, ORDER, options=_unique(where, "steps", item.steps, 3))
+        steps = _unique(where, "steps", item.steps, 3)
+        for first, then in item.critical:
+            if first not in steps or then not in steps or steps.index(first) > steps.index(then):
+                raise where.fail(f"critical pair ['{first}', '{then}'] should name two of its "
+                                 "steps in their right order", "critical")
+        return Question(item.id, ORDER, options=steps,
+                        critical=tuple((first, then) for first, then in item.critical))
     if isinstance(item, Predict):
         return Question(item.id, PREDICT, run=_run(item.run, where), read=item.read,
                         choices=item.choices)

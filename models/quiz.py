@@ -69,6 +69,8 @@ class Question:
     read: str = ""  # predict: which summary field is the answer
     choices: int = 4  # predict, count form: how many numbers to offer
     exercise: str = ""  # practical: the exercise id
+    # order: (a, b) step pairs where b before a is unsafe; such an answer scores at most half
+    critical: tuple[tuple[str, str], ...] = ()
 
     @property
     def answer_form(self) -> str:
@@ -242,6 +244,9 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
     return Shown(number, total, question, quiz, tuple(ids), right, values)
 
 
+UNSAFE_ORDER_CREDIT = 0.5
+
+
 def order_credit(given: Sequence[int], right: Sequence[int]) -> float:
     """1 - moves/(n-1); moves = n minus the most steps already in the right relative order."""
     place = {index: position for position, index in enumerate(right)}
@@ -377,7 +382,12 @@ class QuizRun:
                 raise QuizAnswerError(f"an order answer lists each of the {count} steps once "
                                       f"(indices 0 to {count - 1})")
             picked = tuple(given)
-            return self._record(Answer(shown, picked, order_credit(picked, shown.right)))
+            credit = order_credit(picked, shown.right)
+            placed = [shown.option_ids[i] for i in picked]
+            if any(placed.index(first) > placed.index(then)
+                   for first, then in shown.question.critical):
+                credit = min(credit, UNSAFE_ORDER_CREDIT)  # nearly right, but it breaks things
+            return self._record(Answer(shown, picked, credit))
         if isinstance(given, Sequence):
             given = given[0] if len(given) == 1 else -1
         if type(given) is not int or not 0 <= given < count:

@@ -439,3 +439,70 @@ def test_a_practical_must_name_an_exercise_of_the_course(course_copy):
         load_quizzes(course_copy)
     (course_copy / "exercises" / "bluegreen.toml").write_text("", encoding="utf-8")
     assert "5.2.2" in load_quizzes(course_copy)
+
+
+# --- the review of a wrong answer ---------------------------------------------------------------
+@pytest.mark.parametrize("lang", LOCALES)
+def test_a_wrong_answers_review_says_the_correct_one_and_why_without_its_right_opener(lang):
+    from app.ui.widgets.quiz_view import review_reason
+    from app.words import word
+
+    lead = word("quiz.review.right_lead", lang)
+    seen = 0
+    for quiz in load_quizzes().values():
+        run = QuizRun(quiz, seed=1)
+        while (shown := run.current()) is not None:
+            if shown.kind in (CHOICE, PREDICT) and not shown.explanation(lang):
+                wrong = next(i for i in range(len(shown.labels(lang))) if i not in shown.right)
+                run.answer(wrong)
+                item = run.review_of(shown.number - 1, lang)
+                reason = review_reason(item, lang)
+                right_why = shown.why(lang, shown.right[0])
+                assert not reason.startswith(lead) and f" {lead} " not in f" {reason} ", reason
+                assert right_why.removeprefix(lead).strip() in reason  # why the correct one
+                assert shown.why(lang, wrong) in reason  # and why the pick was wrong
+                seen += 1
+            elif shown.kind == PRACTICAL:
+                run.submit_practical(False)
+            else:
+                run.skip()
+            run.next()
+    assert seen >= 3
+
+
+def test_an_unsafe_misorder_scores_at_most_half_however_close_it_is(quizzes):
+    """Production before approval (or terminate before drain) is one swap from right, which
+    would earn 80%; a safety-critical misorder is capped at half."""
+    for quiz_id, question_id, first, then in (("5.1", "pipeline-order", "approval", "production"),
+                                              ("5.2.1", "procedure", "deregister-blue",
+                                               "terminate-blue")):
+        run = QuizRun(quizzes[quiz_id], seed=1)
+        while (shown := run.current()).question.id != question_id:
+            run.skip()
+            run.next()
+        right = list(shown.right)
+        swapped = right[:]
+        a, b = (shown.option_ids.index(first), shown.option_ids.index(then))
+        i, j = swapped.index(a), swapped.index(b)
+        swapped[i], swapped[j] = swapped[j], swapped[i]
+        assert order_credit(swapped, right) > 0.5  # what it would earn as any other swap
+        assert run.answer(swapped).credit == 0.5
+    run = QuizRun(quizzes["5.1"], seed=1)
+    while (shown := run.current()).question.id != "pipeline-order":
+        run.skip()
+        run.next()
+    harmless = list(shown.right)
+    harmless[0], harmless[1] = harmless[1], harmless[0]  # build before commit: wrong, not unsafe
+    assert run.answer(harmless).credit == order_credit(harmless, list(shown.right)) > 0.5
+
+
+def test_a_critical_pair_must_name_steps_in_their_right_order(tmp_path):
+    course = tmp_path / "lessons"
+    shutil.copytree(COURSE_DIR, course)
+    path = course / "quizzes" / "5.1.toml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('["approval", "production"]', '["production", "approval"]'),
+                    "utf-8")
+    with pytest.raises(CourseFileError) as caught:
+        load_quizzes(course)
+    assert "critical" in str(caught.value) and "5.1.toml" in str(caught.value)

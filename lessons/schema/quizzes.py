@@ -41,9 +41,12 @@ class Choice(_Question, tag="choice"):
 
 
 class Ordering(_Question, tag="order"):
-    """Put `steps` (ids, listed in the right order) in order."""
+    """Put `steps` (ids, listed in the right order) in order. `critical` pairs [a, b]: putting b
+    before a is unsafe (production before approval, terminate before drain); it scores at most
+    half."""
 
     steps: list[str]
+    critical: list[Annotated[list[str], Meta(min_length=2, max_length=2)]] = []
 
 
 class Predict(_Question, tag="predict"):

@@ -149,6 +149,20 @@ def labelled(label: str, kind: str, answers: tuple[str, ...], label_style) -> Te
     return text
 
 
+def review_reason(item: ReviewItem, lang: str) -> str:
+    """Why, in the review: the question's own explanation, else its options' reasons. After a
+    wrong answer, why that pick was wrong and then why the correct one is right, without the
+    right option's own "Right." (it was written for whoever picked it)."""
+    if item.explanation or item.kind == ORDER:
+        return item.explanation
+    right = [n.why for n in item.notes if n.right and n.why]
+    if item.correct:
+        return " ".join(right)
+    lead = word("quiz.review.right_lead", lang)
+    wrong = [n.why for n in item.notes if n.chosen and not n.right and n.why]
+    return " ".join(wrong + [w.removeprefix(lead).lstrip() for w in right])
+
+
 def review_renderable(items: tuple[ReviewItem, ...], lang: str,
                       styles: dict[str, object]) -> RenderableType:
     """Every question after the quiz: the mark, the prompt, your answer, the right one, and why.
@@ -170,11 +184,7 @@ def review_renderable(items: tuple[ReviewItem, ...], lang: str,
         if not item.correct:
             table.add_row("", labelled(word("quiz.end.right", lang), item.kind,
                                        rendered(item.right_answer, lang), styles["tag"]))
-        why = item.explanation
-        if not why and item.kind != ORDER:
-            reasons = [n.why for n in item.notes if n.right and n.why]
-            reasons += [n.why for n in item.notes if n.chosen and not n.right and n.why]
-            why = " ".join(reasons)
+        why = review_reason(item, lang)
         if why:
             table.add_row("", Text(why, style=styles["why"]))
         table.add_row("", "")
