@@ -7,6 +7,7 @@ finds the line of any key path in a file, so checks that run after decoding poin
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -35,8 +36,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CourseFileError(path, "the file is missing") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise CourseFileError(path, f"cannot be read ({err.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise CourseFileError(path, "cannot be read (it is not UTF-8 text)") from None
+    except OSError as err:
+        reason = (err.strerror or err.__class__.__name__).lower()
+        raise CourseFileError(path, f"cannot be read ({reason})") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -46,6 +50,12 @@ def read_toml(path: Path) -> dict[str, Any]:
         message = str(err).split(" (at line")[0]
         raise CourseFileError(path, f"invalid TOML: {message}",
                               int(match.group(1)) if match else None) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise CourseFileError(path, "invalid TOML: it is nested too deeply") from None
+    except ValueError as err:  # Python refuses to read a whole number of over 4,300 digits
+        if "digits" not in str(err):
+            raise
+        raise CourseFileError(path, "a number in it is too large") from None
 
 
 # --- where a key is -------------------------------------------------------------------------
@@ -107,10 +117,33 @@ def quoted_key(keys: Keys, data: Any) -> str:
 Namer = Callable[[Keys, Any], str]
 
 
+def non_finite(data: Any, keys: Keys = ()) -> tuple[Keys, float] | None:
+    """The first number in `data` that is nan or infinite (TOML allows both; a course never
+    means them: `inf` requests a second froze the app, a `nan` interval crashed it)."""
+    if isinstance(data, float):
+        return None if math.isfinite(data) else (keys, data)
+    items = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    for key, value in items:
+        found = non_finite(value, (*keys, key))
+        if found is not None:
+            return found
+    return None
+
+
 def decode(path: Path, data: Any, schema: type[T], *, name: Namer = quoted_key,
            lines: TomlLines | None = None) -> T:
     """`data` (a TOML table read from `path`) as `schema`; a mismatch is a `CourseFileError`
     naming the file, the key path (as `name` words it) and the key's line in `path`."""
+    try:
+        found = non_finite(data)
+    except RecursionError:
+        raise CourseFileError(path, "it is nested too deeply") from None
+    if found is not None:
+        keys, value = found
+        lines = lines or TomlLines(path)
+        raise CourseFileError(path, f"{name(keys, data)} must be a finite number, not {value}",
+                              lines.line(keys))
     try:
         return msgspec.convert(data, schema)
     except msgspec.ValidationError as err:

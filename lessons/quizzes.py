@@ -37,6 +37,7 @@ from models.quiz import (
     PREDICT_OPTION_IDS,
     SECTION_IDS,
     OptionText,
+    PlaceholderForm,
     Question,
     QuestionText,
     Quiz,
@@ -170,6 +171,9 @@ def load_questions(path: Path, exercises: tuple[str, ...]) -> tuple[Question, ..
 def _check_placeholders(where: _Where, key: str, template: str) -> None:
     try:
         names = placeholders_in(template)
+    except PlaceholderForm as err:
+        raise where.fail(f"'{key}' has the placeholder {err}; a placeholder is a name only, "
+                         "with no width, precision or conversion, e.g. {result}", key) from None
     except ValueError as err:
         raise where.fail(f"'{key}' has a stray brace ({err}); write {{{{ or }}}} for a brace",
                          key) from None

@@ -15,6 +15,7 @@ from .files import CourseFileError, TomlLines, decode, read_toml
 from .schema.sections import SectionFile, SectionTextFile
 
 STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+SECTION_ID = re.compile(r"\d+(\.\d+)*")  # how section files are named: 5.1, 5.1.2
 
 
 class Toc:
@@ -68,6 +69,7 @@ def read_toc(root: Path = COURSE_DIR, *, langs: tuple[str, ...] = LOCALES) -> To
         sections.append(section)
     if not sections:
         raise CourseFileError(section_dir, "has no section files")
+    _check_orphans(root, {s.id for s in sections})
     sections.sort(key=lambda s: s.order)
     for before, after in zip(sections, sections[1:], strict=False):
         if before.order == after.order:
@@ -78,6 +80,16 @@ def read_toc(root: Path = COURSE_DIR, *, langs: tuple[str, ...] = LOCALES) -> To
     for lang in langs:
         toc.texts_in(lang)
     return toc
+
+
+def _check_orphans(root: Path, ids: set[str]) -> None:
+    """A section's texts or quiz without its section file: the file was lost, and the section
+    would silently vanish from the course."""
+    for folder in [*(root / lang for lang in LOCALES), root / "quizzes"]:
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            if SECTION_ID.fullmatch(path.stem) and path.stem not in ids:
+                raise CourseFileError(root / "sections" / path.name, "the section file is "
+                                      f"missing, but {path.parent.name}/{path.name} is there")
 
 
 def _check_steps(path: Path, section: SectionFile) -> None:

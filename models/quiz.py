@@ -131,9 +131,24 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return template.format_map(values)
 
 
+class PlaceholderForm(ValueError):
+    """A placeholder with more than a name: a width, precision or conversion (`{result:>9}`,
+    `{result!r}`) or an index or attribute; a width of a billion would exhaust memory."""
+
+
 def placeholders_in(template: str) -> list[str]:
-    """The {names} a text uses; raises ValueError on a malformed brace."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    """The {names} a text uses; raises ValueError on a malformed brace and `PlaceholderForm`
+    on a placeholder that is not a plain name."""
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+                (f":{spec}" if spec else "") + "}"
+            raise PlaceholderForm(shown[:40] + ("…" if len(shown) > 40 else ""))
+        names.append(name)
+    return names
 
 
 def _count_options(question: Question, value: int, rng: random.Random) -> tuple[str, ...]:

@@ -11,7 +11,9 @@ from markdown_it import MarkdownIt
 
 from lessons import COURSE_DIR, LOCALES
 from lessons.course import load_course
+from lessons.exercises import load_exercises
 from lessons.files import CourseFileError
+from lessons.quizzes import load_quizzes
 from models.course import StagePlayer
 from models.pipeline import FAILED, PASSED, RUNNING, SKIPPED, STAGES, WAITING
 
@@ -612,3 +614,59 @@ def test_the_schemas_name_what_the_engine_knows():
     assert tuple(f.encode_name for f in msgspec.structs.fields(exercises.Criteria)) == CRITERIA
     question = msgspec.structs.fields(quizzes.QuizFile)[1].type
     assert tuple(t.__struct_config__.tag for t in get_args(get_args(question)[0])) == KINDS
+
+
+# --- every number finite and in range, every placeholder a name (issue 12) --------------------
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("health_interval_s", "nan"),  # crashed the lesson
+    ("rps", "inf"),  # froze the app
+    ("rps", "nan"),
+    ("healthy_threshold", "9" * 5000),  # a number thousands of digits long
+    ("healthy_threshold", "9" * 40),
+], ids=["nan-interval", "inf-rps", "nan-rps", "5000-digits", "40-digits"])
+def test_a_section_number_that_is_not_finite_or_too_large_is_refused(copy, key, value):
+    path = copy / "sections" / "5.1.2.toml"
+    edit(path, "rps = 4\n", f"rps = 4\n{key} = {value}\n" if key != "rps" else f"rps = {value}\n")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    text = str(err.value)
+    assert "5.1.2.toml" in text
+    if value in ("nan", "inf"):
+        assert key in text and f"finite number, not {value}" in text
+    elif len(value) > 4300:
+        assert "too large" in text
+    else:
+        assert key in text and "100" in text  # the range it must be in
+    assert len(text) < 200  # the 5,000 digits are not quoted back
+
+
+def test_an_exercise_rate_of_nan_is_refused(copy):
+    edit(copy / "exercises" / "in-place.toml", "rps = 10", "rps = nan")
+    with pytest.raises(CourseFileError, match="rps.*finite number, not nan"):
+        load_exercises(copy)
+
+
+@pytest.mark.parametrize("placeholder", ["{servers:>1500000000}", "{servers!r}", "{servers[0]}",
+                                         "{servers.real}"])
+def test_a_placeholder_with_a_width_or_conversion_is_refused(copy, placeholder):
+    edit(copy / "en" / "quizzes" / "5.1.2.toml", "There are {servers} servers",
+         f"There are {placeholder} servers")
+    with pytest.raises(CourseFileError) as err:
+        load_quizzes(copy)
+    assert "a name only" in str(err.value) and "5.1.2.toml" in str(err.value)
+
+
+def test_a_file_nested_thousands_deep_is_one_sentence(copy):
+    depth = 100_000  # a RecursionError, and 193 KB of traceback, before
+    (copy / "sections" / "5.1.2.toml").write_text("x = " + "[" * depth + "]" * depth + "\n")
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert "nested too deeply" in str(err.value) and "5.1.2.toml" in str(err.value)
+
+
+def test_a_lost_section_file_is_reported_while_its_texts_and_quiz_remain(copy):
+    (copy / "sections" / "5.1.3.toml").unlink()  # the section silently vanished before
+    with pytest.raises(CourseFileError) as err:
+        load_course(copy)
+    assert "5.1.3.toml" in str(err.value) and "missing" in str(err.value)

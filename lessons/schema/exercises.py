@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from .sections import MAX_SERVERS, Fault, ScenarioKind, Text
+from .sections import MAX_ORDER, MAX_RPS, MAX_SEED, MAX_SERVERS, Fault, ScenarioKind, Text
 
 ALL = "all"  # a count meaning the whole start fleet
 Weight = Annotated[int, Meta(ge=1, le=100, description="points out of the criteria's total")]
@@ -32,8 +32,8 @@ class Start(Struct, forbid_unknown_fields=True, kw_only=True):
     servers: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 4
     version: Text = "v101"
     new_version: Text = "v102"
-    rps: Annotated[float, Meta(gt=0, le=1000)] = 10.0
-    seed: int = 1
+    rps: Annotated[float, Meta(gt=0, le=MAX_RPS)] = 10.0
+    seed: Annotated[int, Meta(ge=0, le=MAX_SEED)] = 1
     fault: Fault = "none"
 
 
@@ -47,7 +47,8 @@ class Capacity(Struct, forbid_unknown_fields=True, kw_only=True):
     """At no instant do fewer than `min_serving` targets serve."""
 
     weight: Weight = 1
-    min_serving: Annotated[int, Meta(ge=0)] | Literal["all"]  # "all": the whole start fleet
+    # "all": the whole start fleet
+    min_serving: Annotated[int, Meta(ge=0, le=MAX_SERVERS)] | Literal["all"]
 
 
 class Order(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -62,7 +63,7 @@ class Goal(Struct, forbid_unknown_fields=True, kw_only=True):
     weight: Weight = 1
     version: Text | None = None
     group: str = ""
-    serving: Annotated[int, Meta(ge=1)] | Literal["all"] = ALL
+    serving: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] | Literal["all"] = ALL
 
 
 class Cleanup(Struct, forbid_unknown_fields=True, kw_only=True):
@@ -114,7 +115,8 @@ class Bad(Struct, forbid_unknown_fields=True, kw_only=True):
 
     id: Text
     fails: Annotated[Text, Meta(description="the id of the criterion it must fail")]
-    line: Annotated[int, Meta(description="the line of its script the grader must blame")]
+    line: Annotated[int, Meta(ge=1, le=10_000,
+                              description="the line of its script the grader must blame")]
     script: Script
 
 
@@ -123,7 +125,7 @@ class ExerciseFile(Struct, forbid_unknown_fields=True, kw_only=True):
 
     id: Text
     base: str | None = None  # set once a variant is laid over its base
-    order: int = 0
+    order: Annotated[int, Meta(ge=0, le=MAX_ORDER)] = 0
     start: Start
     criteria: Criteria
     solution: Solution
@@ -160,7 +162,7 @@ class VariantFile(Struct, forbid_unknown_fields=True, kw_only=True):
 
     id: Text
     base: Text
-    order: int | UnsetType = UNSET
+    order: Annotated[int, Meta(ge=0, le=MAX_ORDER)] | UnsetType = UNSET
     start: StartPatch | UnsetType = UNSET  # type: ignore[valid-type]
     criteria: CriteriaPatch | UnsetType = UNSET  # type: ignore[valid-type]
     solution: Solution | UnsetType = UNSET

@@ -14,7 +14,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from models.quiz import MAX_PREDICT_CHOICES, MIN_PREDICT_CHOICES, PREDICT_FIELDS
 
-from .sections import MAX_SERVERS, Fault, Text
+from .sections import MAX_RPS, MAX_SERVERS, Fault, Text
 
 Read = Literal[tuple(PREDICT_FIELDS)]
 
@@ -24,8 +24,8 @@ class Run(Struct, forbid_unknown_fields=True, kw_only=True):
 
     strategy: str  # one of models.strategies.STRATEGIES (checked with the question)
     servers: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 4
-    batch: Annotated[int, Meta(ge=1)] = 2  # at most `servers`
-    rps: Annotated[float, Meta(gt=0)] = 10.0
+    batch: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 2  # at most `servers`
+    rps: Annotated[float, Meta(gt=0, le=MAX_RPS)] = 10.0
     fault: Fault = "none"
 
 

@@ -13,6 +13,11 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 MAX_SERVERS = 64
+# Every number a course file gives is finite (see lessons.files.decode) and within a range.
+MAX_RPS = 1000.0
+MAX_SEED = 2**31 - 1
+MAX_SECONDS = 86_400.0  # a day: far past any lesson's timeline
+MAX_ORDER = 10_000
 
 Text = Annotated[str, Meta(pattern=r"\S")]  # words a learner reads: never empty
 Stage = Literal["cluster", "pipeline", "table"]
@@ -26,15 +31,15 @@ class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
 
     scenario: ScenarioKind
     servers: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 4
-    rps: Annotated[float, Meta(ge=0.1)] = 4.0
-    seed: int = 1
+    rps: Annotated[float, Meta(ge=0.1, le=MAX_RPS)] = 4.0
+    seed: Annotated[int, Meta(ge=0, le=MAX_SEED)] = 1
     fault: Fault = "none"
     strategy: Strategy | None = None
-    batch: Annotated[int, Meta(ge=1)] = 2  # at most `servers` (checked with the pane)
+    batch: Annotated[int, Meta(ge=1, le=MAX_SERVERS)] = 2  # at most `servers` (checked later)
     version: Text = "v101"
     new_version: Text = "v102"
-    health_interval_s: Annotated[float, Meta(ge=1)] = 30.0
-    healthy_threshold: Annotated[int, Meta(ge=1)] = 5
+    health_interval_s: Annotated[float, Meta(ge=1, le=300)] = 30.0
+    healthy_threshold: Annotated[int, Meta(ge=1, le=100)] = 5
     deregistration_delay_s: Annotated[float, Meta(ge=0, le=3600)] = 300.0
 
 
@@ -43,8 +48,9 @@ class PipelineFile(Struct, forbid_unknown_fields=True, kw_only=True):
 
     mode: Literal["integration", "delivery", "deployment"]
     commits: Annotated[int, Meta(ge=1, le=8)] = 3
-    failing_commit: Annotated[int, Meta(ge=1)] | None = None  # at most `commits`
-    fixed_by: Annotated[int, Meta(ge=1)] | None = None  # after failing_commit, at most `commits`
+    failing_commit: Annotated[int, Meta(ge=1, le=8)] | None = None  # at most `commits`
+    # after failing_commit, at most `commits`
+    fixed_by: Annotated[int, Meta(ge=1, le=8)] | None = None
     approval: Literal["approve", "reject", "none"] = "approve"
 
 
@@ -53,7 +59,7 @@ class StepFile(Struct, forbid_unknown_fields=True, kw_only=True):
 
     id: str
     run: dict[str, Annotated[list[str], Meta(min_length=1)]] = field(default_factory=dict)
-    until: dict[str, Annotated[float, Meta(ge=0)] | Literal["end"]] = field(
+    until: dict[str, Annotated[float, Meta(ge=0, le=MAX_SECONDS)] | Literal["end"]] = field(
         default_factory=dict)
     fresh: list[str] = field(default_factory=list)
     pipeline: PipelineFile | None = None
@@ -63,16 +69,16 @@ class StepFile(Struct, forbid_unknown_fields=True, kw_only=True):
 class FleetFile(Struct, forbid_unknown_fields=True, kw_only=True):
     """`[fleet]` of a table stage: the fleet and traffic every strategy runs on."""
 
-    servers: Annotated[int, Meta(ge=1)]
-    rps: Annotated[float, Meta(gt=0, le=1000)]
-    seed: int
+    servers: Annotated[int, Meta(ge=1, le=MAX_SERVERS)]
+    rps: Annotated[float, Meta(gt=0, le=MAX_RPS)]
+    seed: Annotated[int, Meta(ge=0, le=MAX_SEED)]
 
 
 class SectionFile(Struct, forbid_unknown_fields=True, kw_only=True):
     """`sections/<id>.toml`: the stage, its panes and the steps, the same in every language."""
 
     id: Text
-    order: int
+    order: Annotated[int, Meta(ge=0, le=MAX_ORDER)]
     stage: Stage
     panes: dict[str, PaneFile] = field(default_factory=dict)
     steps: list[StepFile]
