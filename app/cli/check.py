@@ -18,9 +18,22 @@ from models.grading import RUNS, grade
 def run_check(args: argparse.Namespace) -> int:
     """Validate every course file in args.dir (default: the built-in course) and run every
     exercise's reference (must pass) and known-bad attempts (must fail as named)."""
-    root = Path(args.dir) if args.dir else COURSE_DIR
+    if args.dir == "":
+        return fail("the folder name is empty; give a course folder, or nothing for the "
+                    "built-in course")
+    root = Path(args.dir) if args.dir is not None else COURSE_DIR
     if not root.is_dir():
-        return fail(f"'{args.dir}' is not a folder")
+        from app.cli.usage import PATH_CHARS, quoted
+
+        shown = quoted(args.dir, PATH_CHARS)
+        if root.is_symlink() and not root.exists():
+            return fail(f"'{shown}' is a link to nothing, not a folder")
+        return fail(f"'{shown}' is not a folder")
+    if not any(root.iterdir()):
+        from app.cli.usage import PATH_CHARS, quoted
+
+        return fail(f"'{quoted(args.dir, PATH_CHARS)}' is an empty folder, not a course (a "
+                    "course has sections/, exercises/, quizzes/ and a folder per language)")
     problems, summary = check_course(root)
     if problems:
         for problem in problems:

@@ -9,6 +9,7 @@ import os
 import sys
 from argparse import Namespace
 
+from app.cli.usage import quoted
 from app.words import lang_from_env
 
 
@@ -52,11 +53,12 @@ def run_course(args: Namespace) -> int:
     ids = [s.id for s in toc.sections]
     lesson = getattr(args, "lesson", None)
     if lesson is not None and lesson not in ids:
-        return _fail(f"there is no section '{lesson}'; the nearest is {nearest(lesson, ids)} "
-                     f"(sections: {', '.join(ids)})")
+        return _fail(f"there is no section '{quoted(lesson)}'; the nearest is "
+                     f"{nearest(lesson[:40], ids)} (sections: {', '.join(ids)})")
     theme = getattr(args, "theme", None)
     if theme is not None and theme not in theme_names():
-        return _fail(f"there is no theme '{theme}'; choose one of: {', '.join(theme_names())}")
+        return _fail(f"there is no theme '{quoted(theme)}'; choose one of: "
+                     f"{', '.join(theme_names())}")
     from app.store import ProfileNameError, ProgressStore
     from app.ui.app import OPEN_WAIT_S, DeployLabApp
 

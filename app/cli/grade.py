@@ -44,7 +44,9 @@ def run_grade(args: argparse.Namespace) -> int:
         try:
             script = parse_script(text, exercise.scenario, allow_empty=False)
         except ParseError as err:
-            raise _BadInput(f"{name}, {render(err.message, lang)}") from None
+            from app.cli.usage import shortened
+
+            raise _BadInput(f"{name}, {render(shortened(err.message), lang)}") from None
     except _BadInput as err:
         return fail(str(err))
     seed = exercise.seed if args.seed is None else args.seed
@@ -65,33 +67,23 @@ def _exercise(exercise_id: str) -> Exercise:
         raise _BadInput(f"the built-in exercises do not load: {where(err, COURSE_DIR)}") from None
     if exercise_id in exercises:
         return exercises[exercise_id]
-    hint = nearest_id(exercise_id, exercises)
+    from app.cli.usage import quoted
+
+    hint = nearest_id(exercise_id[:100], exercises)
     known = ", ".join(exercises)
     if hint:
-        raise _BadInput(f"unknown exercise '{exercise_id}'; did you mean '{hint}'? "
+        raise _BadInput(f"unknown exercise '{quoted(exercise_id)}'; did you mean '{hint}'? "
                         f"(exercises: {known})")
-    raise _BadInput(f"unknown exercise '{exercise_id}' (exercises: {known})")
+    raise _BadInput(f"unknown exercise '{quoted(exercise_id)}' (exercises: {known})")
 
 
 def _read_attempt(file: str) -> tuple[str, str]:
-    if file == "-":
-        try:
-            return "stdin", sys.stdin.read()
-        except UnicodeDecodeError:
-            raise _BadInput("standard input is not UTF-8 text") from None
-    path = Path(file)
+    from app.cli.usage import InputError, read_text_input
+
     try:
-        return path.name, path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _BadInput(f"cannot read '{file}': there is no such file") from None
-    except IsADirectoryError:
-        raise _BadInput(f"cannot read '{file}': it is a folder, not a file") from None
-    except PermissionError:
-        raise _BadInput(f"cannot read '{file}': permission denied") from None
-    except UnicodeDecodeError:
-        raise _BadInput(f"cannot read '{file}': it is not UTF-8 text") from None
-    except OSError as err:
-        raise _BadInput(f"cannot read '{file}': {err.strerror or err.__class__.__name__}") from None
+        return read_text_input(file)  # bounded, regular files only (app/cli/usage.py)
+    except InputError as err:
+        raise _BadInput(str(err)) from None
 
 
 def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console | None = None
@@ -134,9 +126,9 @@ def _facts_line(summary: dict, lang: str) -> str:
 
 
 def relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
+    try:  # the folder resolved, not the file: a file may be a link in a loop
+        return str((path.parent.resolve() / path.name).relative_to(root.resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--to", dest="to_version", default="v102", metavar="VERSION")
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
+    sim.add_argument("--force", action="store_true", help="overwrite the --svg file if it exists")
 
     grade = sub.add_parser("grade",
                            help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
@@ -97,10 +98,52 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
                           help="whose progress (default: default)")
     progress.add_argument("--export", metavar="FILE", help="write FILE.csv or FILE.json")
+    progress.add_argument("--force", action="store_true",
+                          help="overwrite the --export file if it exists")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; whatever the output is (a full disk, a closed pipe, no stdout at all),
+    the end is an exit code and at most one sentence on stderr, never a traceback."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be shown
+        print("deploylab: standard output is closed; nothing can be shown", file=sys.stderr)
+        return 2
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # here, not at exit, where a failed flush is a traceback
+        return code
+    except OSError as err:
+        if not _output_failed(err):
+            raise
+        from app.cli.usage import output_problem
+
+        _silence_stdout()
+        print(f"deploylab: {output_problem(err)}", file=sys.stderr)
+        return 2
+
+
+def _output_failed(err: OSError) -> bool:
+    """Whether `err` came from writing standard output (reads name their file first)."""
+    import errno
+
+    return err.errno in (errno.ENOSPC, errno.EPIPE, errno.EBADF, errno.EIO, errno.EDQUOT,
+                         errno.EFBIG) and not err.filename
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again when Python flushes stdout on exit.
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)

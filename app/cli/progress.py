@@ -211,16 +211,23 @@ def run_progress(args: argparse.Namespace) -> int:
     lang = _lang(args)
     fmt = None
     if export is not None:
+        from app.cli.usage import quoted, target_problem
+
         fmt = Path(export).suffix.lower().lstrip(".")
         if fmt not in ("csv", "json"):
-            return _fail(f"--export needs a file name ending in .csv or .json, not '{export}'")
+            return _fail(f"--export needs a file name ending in .csv or .json, not "
+                         f"'{quoted(export)}'")
+        # Refused before the store is opened: a refused export touches nothing.
+        problem = target_problem(export, "export", bool(getattr(args, "force", False)))
+        if problem:
+            return _fail(problem)
     try:
         exists = ProgressStore.exists(profile)
         path = db_path(profile)
     except ProfileNameError as err:
         return _fail(str(err))
     # Reading must not create a profile: a typo in --profile would leave an empty folder behind.
-    store = ProgressStore.open(profile) if exists else None
+    store = ProgressStore.open(profile, read_only=True) if exists else None
     try:
         if store is not None and store.notice:
             print(store.notice_in(lang), file=sys.stderr)
@@ -249,13 +256,10 @@ def _export(target: Path, store: ProgressStore | None, profile: str, course: Any
     records = export_records(store, profile, course)
     text = _render_export(records, profile, fmt)
     try:
-        if target.is_dir():
-            return _fail(f"cannot write the export to {target}: it is a folder")
         _write_atomically(target, text, "utf-8-sig" if fmt == "csv" else "utf-8")
     except OSError as err:
-        reason = (err.strerror or str(err)).lower()
-        if isinstance(err, FileNotFoundError):
-            reason = f"the folder {target.parent} does not exist"
-        return _fail(f"cannot write the export to {target}: {reason}")
+        from app.cli.usage import write_problem
+
+        return _fail(write_problem(str(target), "export", err))
     print(word("progress.exported", lang, count=len(records), profile=profile, path=target))
     return 0

@@ -56,6 +56,12 @@ def run_simulate(args: argparse.Namespace) -> int:
                          + " or ".join(w for w in ways if w))
     if args.capacity is not None:
         spec = spec._replace(capacity_rps=args.capacity)
+    if args.svg is not None:
+        from app.cli.usage import target_problem
+
+        problem = target_problem(args.svg, "SVG", bool(getattr(args, "force", False)))
+        if problem:
+            raise UsageError(problem)
     report = simulate(spec)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
@@ -65,5 +71,9 @@ def run_simulate(args: argparse.Namespace) -> int:
         try:
             print_report(report, svg=args.svg)
         except OSError as err:
-            raise UsageError(f"cannot write {args.svg}: {err.strerror or err}") from None
+            if not args.svg or not err.filename:  # the output itself, not the SVG file
+                raise
+            from app.cli.usage import write_problem
+
+            raise UsageError(write_problem(args.svg, "SVG", err)) from None
     return 0

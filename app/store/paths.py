@@ -35,6 +35,7 @@ def validate_profile(name: str) -> str:
         raise ProfileNameError(f"the profile name is empty; {allowed}, e.g. --profile alice")
     name = unicodedata.normalize("NFC", name)
     shown = name if name.isprintable() else repr(name)
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"  # quoted, not echoed whole
     for ch in name:
         if ch in "/\\":
             raise ProfileNameError(f"the profile name '{shown}' contains '{ch}', a path separator; "

@@ -36,6 +36,7 @@ from app.store.schema import (
     Problem,
     classify,
     open_db,
+    open_for_reading,
     transaction,
 )
 
@@ -196,17 +197,24 @@ class ProgressStore:
         self._lock = threading.RLock()  # Textual workers may call from threads
         self._pending: list[tuple[str, tuple]] = []  # records not yet in the file, oldest first
         self._wait_s = BUSY_TIMEOUT_S
+        self._read_only = False  # opened for reading only: writing is a programming error
 
     @classmethod
     def open(cls, profile: str = DEFAULT_PROFILE, path: Path | None = None,
-             wait_s: float = BUSY_TIMEOUT_S) -> ProgressStore:
+             wait_s: float = BUSY_TIMEOUT_S, read_only: bool = False) -> ProgressStore:
         """Open (or create) `profile`'s store in the data directory `path` (default: see the
         module docstring). Raises only `ProfileNameError`, for a bad name; any trouble with the
         file itself is recovered from and told in `notice`. `wait_s`: how long to wait for a
         write lock another process holds before saying the store is busy (the app opens at once
-        and tries again when it next saves)."""
+        and tries again when it next saves). `read_only`: only reading will follow (`deploylab
+        progress`), so a sound file is opened without writing anything to it."""
         store = cls(validate_profile(profile), db_path(profile, path))
         store._wait_s = wait_s
+        if read_only and store.path.is_file():
+            conn = open_for_reading(store.path)
+            if conn is not None:
+                store._conn, store._read_only = conn, True
+                return store
         store._start()
         return store
 
@@ -327,6 +335,8 @@ class ProgressStore:
     def _save(self, sql: str, row: tuple) -> None:
         """Write one record, after any kept from failed writes; raises `NotSaved` (the record
         kept) when it did not reach the file."""
+        if self._read_only:
+            raise RuntimeError("this progress store was opened for reading only")
         with self._lock:
             self._pending.append((sql, row))
             if not self.persistent:

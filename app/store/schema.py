@@ -168,6 +168,27 @@ def _use_wal(conn: sqlite3.Connection, wait_s: float) -> None:
             time.sleep(0.005)
 
 
+def open_for_reading(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to `path` if it is a sound DeployLab database of this version,
+    else None (the caller then opens it as usual, which recovers or migrates it)."""
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        if (conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok"
+                or _user_version(conn) != SCHEMA_VERSION):
+            conn.close()
+            return None
+        _check_schema(conn)
+        return conn
+    except sqlite3.Error:
+        conn.close()
+        return None
+
+
 def open_db(target: Path | str, wait_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """Open, check, migrate and test-write one database; raises if any of that fails.
 
