@@ -187,6 +187,15 @@ def send(app, key: str) -> None:
     app._driver.send_message(event)
 
 
+def resize(app, width: int, height: int) -> None:
+    """What `Pilot.resize_terminal` does, without its wait for the app to settle."""
+    from textual.geometry import Size
+
+    size = Size(width, height)
+    app._driver._size = size
+    app.post_message(events.Resize(size, size))
+
+
 def error_of(app) -> str | None:
     exc = app._exception
     if exc is None:
@@ -217,7 +226,7 @@ async def fuzz_screen(name: str, steps: list[str], *, seed: int, lang: str = "en
                     if step.startswith("size:"):
                         width, height = map(int, step[5:].split("x"))
                         result.resizes += 1
-                        await pilot.resize_terminal(width, height)
+                        resize(app, width, height)
                     else:
                         result.keys += 1
                         send(app, step)
