@@ -29,6 +29,7 @@ from msgspec import UNSET
 from models.quiz import (
     CHOICE,
     COUNT,
+    DEFAULT_FIGURES,
     EXERCISES,
     ORDER,
     PLACEHOLDERS,
@@ -168,7 +169,7 @@ def load_questions(path: Path, exercises: tuple[str, ...]) -> tuple[Question, ..
     return tuple(questions)
 
 
-def _check_placeholders(where: _Where, key: str, template: str) -> None:
+def _check_placeholders(where: _Where, key: str, template: str, known: tuple[str, ...]) -> None:
     try:
         names = placeholders_in(template)
     except PlaceholderForm as err:
@@ -178,9 +179,9 @@ def _check_placeholders(where: _Where, key: str, template: str) -> None:
         raise where.fail(f"'{key}' has a stray brace ({err}); write {{{{ or }}}} for a brace",
                          key) from None
     for name in names:
-        if name not in PLACEHOLDERS:
+        if name not in known:
             raise where.fail(f"'{key}' uses {{{name}}}; known placeholders are "
-                             + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS), key)
+                             + ", ".join(f"{{{p}}}" for p in known), key)
 
 
 def _question_text(text: QuestionTextFile, question: Question, where: _Where) -> QuestionText:
@@ -221,18 +222,19 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
         if extra:
             raise table.fail(f"has text for '{extra[0]}', which the question does not have",
                              extra[0])
-    if question.kind == PREDICT:
-        _check_placeholders(where, "prompt", text.prompt)
-        _check_placeholders(where, "explanation", explanation)
-        if form == COUNT:
-            _check_placeholders(where, "value_label", value_label)
-            if "{value}" not in value_label:
-                raise where.fail("'value_label' must contain {value}", "value_label")
-        for option_id, option in options.items():
-            of = _Where(where.lines, where.keys + ("options", option_id),
-                        f"{where.label} option '{option_id}'")
-            _check_placeholders(of, "label", option.label)
-            _check_placeholders(of, "why", option.why)
+    # Every question may quote the engine's defaults; a prediction also its run's figures.
+    known = (*PLACEHOLDERS, *DEFAULT_FIGURES) if question.kind == PREDICT else (*DEFAULT_FIGURES,)
+    _check_placeholders(where, "prompt", text.prompt, known)
+    _check_placeholders(where, "explanation", explanation, known)
+    if form == COUNT:
+        _check_placeholders(where, "value_label", value_label, known)
+        if "{value}" not in value_label:
+            raise where.fail("'value_label' must contain {value}", "value_label")
+    for option_id, option in options.items():
+        of = _Where(where.lines, where.keys + ("options", option_id),
+                    f"{where.label} option '{option_id}'")
+        _check_placeholders(of, "label", option.label, known)
+        _check_placeholders(of, "why", option.why, known)
     return QuestionText(text.prompt, explanation, options, value_label)
 
 

@@ -48,6 +48,12 @@ PARAMS: dict[str, Callable[[SimParams, int], float | int]] = {
 }
 
 
+def default_figures(servers: int = 4) -> dict[str, str]:
+    """The parameters' values at the engine's defaults (the book's 4 servers), as text."""
+    params = SimParams()
+    return {name: _num(value(params, servers)) for name, value in PARAMS.items()}
+
+
 def _p95(sim: Simulation) -> float | None:
     value = sim.metrics.latency().percentile_ms(0.95)
     return None if value is None else round(value)

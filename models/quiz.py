@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .messages import Msg
+from .narration import default_figures
 from .report import RunSpec, simulate
 
 CHOICE, ORDER, PREDICT, PRACTICAL = "choice", "order", "predict", "practical"
@@ -46,6 +47,11 @@ RUN_PLACEHOLDERS = ("servers", "batch", "rps")
 SUMMARY_PLACEHOLDERS = ("value", "requests", "succeeded", "failed", "min_serving",
                         "max_instances", "downtime_s", "duration_s", "instance_seconds")
 PLACEHOLDERS = RUN_PLACEHOLDERS + SUMMARY_PLACEHOLDERS
+# Any question's words may quote the engine's defaults by name ({health_interval_s},
+# {deregistration_delay_s}, ...: models.narration.PARAMS), so a quiz never types a number the
+# engine could change; a prediction's own run figures take precedence.
+DEFAULT_FIGURES = {name: value for name, value in default_figures().items()
+                   if name not in PLACEHOLDERS}
 MIN_PREDICT_CHOICES, MAX_PREDICT_CHOICES = 2, 6
 # A review's own words (in the catalogue's `quiz` table), for answers that are no option.
 REVIEW_SKIPPED = Msg("review.skipped", (), "quiz")
@@ -200,7 +206,7 @@ class Shown:
         return self.quiz.text(lang, self.question.id)
 
     def _words(self, template: str) -> str:
-        return fill(template, self.values) if self.kind == PREDICT else template
+        return fill(template, {**DEFAULT_FIGURES, **self.values})
 
     def prompt(self, lang: str) -> str:
         return self._words(self._text(lang).prompt)

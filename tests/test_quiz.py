@@ -17,6 +17,7 @@ from lessons.quizzes import load_quizzes
 from models.quiz import (
     CHOICE,
     COUNT,
+    DEFAULT_FIGURES,
     EXERCISES,
     KINDS,
     NO,
@@ -28,6 +29,7 @@ from models.quiz import (
     YES,
     QuizAnswerError,
     QuizRun,
+    fill,
     order_credit,
 )
 from models.report import simulate
@@ -159,7 +161,8 @@ def test_every_choice_option_is_explained_in_the_review(quizzes):
                 if question.kind != CHOICE:
                     continue
                 text = quiz.text(lang, question.id)
-                assert {n.why for n in item.notes} == {o.why for o in text.options.values()}
+                whys = {fill(o.why, DEFAULT_FIGURES) for o in text.options.values()}
+                assert {n.why for n in item.notes} == whys
                 assert all(n.why.strip() for n in item.notes)
                 assert sum(n.right for n in item.notes) == 1
                 assert sum(n.chosen for n in item.notes) == 1
@@ -506,3 +509,34 @@ def test_a_critical_pair_must_name_steps_in_their_right_order(tmp_path):
     with pytest.raises(CourseFileError) as caught:
         load_quizzes(course)
     assert "critical" in str(caught.value) and "5.1.toml" in str(caught.value)
+
+
+# --- numbers the quizzes quote come from the engine ----------------------------------------------
+def test_quiz_words_quote_the_engines_defaults_by_name_not_typed():
+    timings = {DEFAULT_FIGURES["deregistration_delay_s"], DEFAULT_FIGURES["health_interval_s"]}
+    typed = re.compile(r"(?<![\d{])(" + "|".join(sorted(timings)) + r")(?= ?(s\b|초))")
+    for lang in LOCALES:
+        for path in sorted((COURSE_DIR / lang / "quizzes").glob("*.toml")):
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                assert not typed.search(line), f"{path.name}:{number} types a timing: {line}"
+    run = QuizRun(load_quizzes()["5.2.1"], seed=1)
+    seen = []
+    while (shown := run.current()) is not None:
+        seen.append(shown.prompt("en") + " ".join(shown.labels("ko")))
+        run.skip()
+        run.next()
+    text = " ".join(seen)
+    assert f"default, {DEFAULT_FIGURES['deregistration_delay_s']} s" in text
+    assert f"{DEFAULT_FIGURES['health_interval_s']}초" in text and "{" not in text
+
+
+def test_an_unknown_placeholder_in_any_question_is_a_check_error(tmp_path):
+    course = tmp_path / "lessons"
+    shutil.copytree(COURSE_DIR, course)
+    path = course / "en" / "quizzes" / "5.2.1.toml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("{deregistration_delay_s} s is an upper bound",
+                                 "{drain_s} s is an upper bound"), "utf-8")
+    with pytest.raises(CourseFileError) as caught:
+        load_quizzes(course)
+    assert "{drain_s}" in str(caught.value) and "5.2.1.toml" in str(caught.value)
