@@ -72,7 +72,8 @@ def _pane(name: str, pane: PaneFile, lines: TomlLines) -> PaneSpec:
                          healthy_threshold=pane.healthy_threshold)
     params = SimParams(rps=pane.rps, health=health, fault=pane.fault,
                        faulty_version=scenario.new_version,
-                       deregistration_delay_s=pane.deregistration_delay_s)
+                       deregistration_delay_s=pane.deregistration_delay_s,
+                       workers=pane.workers, service_mean_s=pane.service_mean_s)
     return PaneSpec(name, scenario, params, pane.seed, strategy, pane.batch)
 
 

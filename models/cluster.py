@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import NamedTuple
 
 # Process states.
 STARTING, RUNNING, STOPPED = "starting", "running", "stopped"
@@ -11,6 +12,17 @@ STARTING, RUNNING, STOPPED = "starting", "running", "stopped"
 LAUNCHING, DEPLOYING, TERMINATED = "launching", "deploying", "terminated"
 
 SLOT_PORTS = (8081, 8082)
+# Who probed: the load balancer's periodic health check, or a script's direct request.
+ALB_CHECK, DIRECT_PROBE = "alb", "probe"
+
+
+class Check(NamedTuple):
+    """The last health probe of a host or slot: when, its result ("200", "500", "down",
+    "starting", "timeout") and who sent it."""
+
+    t: float
+    result: str
+    by: str
 
 
 class AppProcess:
@@ -95,7 +107,7 @@ class AppProcess:
 class Slot:
     """A port on an in-server host where one app process may run (web-1:8081)."""
 
-    __slots__ = ("host", "port", "process", "served", "stopped_line", "checked")
+    __slots__ = ("host", "port", "process", "served", "stopped_line", "checked", "last_check")
 
     def __init__(self, host: Instance, port: int):
         self.host = host
@@ -105,6 +117,7 @@ class Slot:
         self.stopped_line: int | None = None
         # The process a health check last found answering (a switch should follow one).
         self.checked: AppProcess | None = None
+        self.last_check: Check | None = None
 
     @property
     def name(self) -> str:
@@ -115,7 +128,7 @@ class Instance:
     """A host (EC2 instance): lifecycle, its app process, or nginx and slots for in-server."""
 
     __slots__ = ("name", "group", "state", "phase", "process", "slots", "live_port",
-                 "launched_at", "served", "stopped_line", "index", "checked")
+                 "launched_at", "served", "stopped_line", "index", "checked", "last_check")
 
     def __init__(self, name: str, group: str, index: int, launched_at: float):
         self.name = name
@@ -130,6 +143,7 @@ class Instance:
         self.served = 0
         self.stopped_line: int | None = None
         self.checked: AppProcess | None = None
+        self.last_check: Check | None = None  # the load balancer's or a script's last probe
 
     @property
     def alive(self) -> bool:

@@ -14,6 +14,7 @@ import simpy
 from .actions import Action, ActionResult
 from .cluster import (
     DEPLOYING,
+    DIRECT_PROBE,
     LAUNCHING,
     RUNNING,
     SLOT_PORTS,
@@ -21,6 +22,7 @@ from .cluster import (
     STOPPED,
     TERMINATED,
     AppProcess,
+    Check,
     Instance,
     Slot,
 )
@@ -462,6 +464,11 @@ class Simulation:
         return passed, why
 
     def _probe(self, holder: Instance | Slot) -> tuple[bool, str]:
+        passed, why = self._probe_result(holder)
+        holder.last_check = Check(self.env.now, why, DIRECT_PROBE)
+        return passed, why
+
+    def _probe_result(self, holder: Instance | Slot) -> tuple[bool, str]:
         if isinstance(holder, Slot):
             proc = holder.process
             if proc is None or not proc.alive:
@@ -749,7 +756,8 @@ class Simulation:
                 phase=inst.phase, version=inst.version(),
                 in_flight=proc.in_flight if proc and proc.alive else 0,
                 lb=lb.state_of(inst.name), served=inst.served,
-                good=proc.good if proc else True))
+                good=proc.good if proc else True, check=inst.last_check,
+                queued=len(proc.queue) if proc and proc.alive else 0))
             if inst.slots is not None:
                 for slot in inst.slots.values():
                     sp = slot.process
@@ -759,7 +767,8 @@ class Simulation:
                         state=sp.state if alive else "empty", phase="",
                         version=sp.version if alive else None,
                         in_flight=sp.in_flight if alive else 0, lb="", served=slot.served,
-                        live=inst.live_port == slot.port, good=sp.good if alive else True))
+                        live=inst.live_port == slot.port, good=sp.good if alive else True,
+                        check=slot.last_check, queued=len(sp.queue) if alive else 0))
         m = self.metrics
         return Frame(t=self.env.now, nodes=tuple(nodes), requests=m.requests, ok=m.ok,
                      failed=m.failed, serving=m.serving, instances=m.instances,

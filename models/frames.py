@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .cluster import Check
 from .metrics import Event
 
 
@@ -21,6 +22,8 @@ class NodeView(NamedTuple):
     served: int  # requests this node has taken so far (the UI diffs frames to draw traffic)
     live: bool = False  # the slot nginx points at
     good: bool = True  # False when its process answers HTTP 500 (bad build)
+    check: Check | None = None  # the last health probe: the load balancer's or a script's
+    queued: int = 0  # requests waiting for a worker (every worker busy)
 
 
 class Frame(NamedTuple):

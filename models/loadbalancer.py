@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cluster import RUNNING, TERMINATED, Instance
+from .cluster import ALB_CHECK, RUNNING, TERMINATED, Check, Instance
 
 if TYPE_CHECKING:
     import simpy
@@ -142,6 +142,7 @@ class LoadBalancer:
                 yield env.timeout(hc.timeout_s)
                 if not target.active or target.state == DRAINING:
                     return
+            target.instance.last_check = Check(env.now, why, ALB_CHECK)
             self._count(target, passed, why)
             yield env.timeout(hc.interval_s)
 

@@ -81,8 +81,10 @@ REFERENCES: tuple[tuple[str, str, Check], ...] = (
      lambda s: s.versions_on_diagram()),
     (r"capacity chart", r"용량 그래프",
      lambda s: any(word("chart.capacity", s.lang) in p for p in s.panes.values())),
+    (r"draining servers", r"드레이닝 중인 서버",
+     lambda s: any(word("st.draining", s.lang) in p for p in s.panes.values())),
     (r"in flight", r"처리 중",
-     lambda s: any(word("st.in_flight", s.lang, n=0).split("0")[-1].strip() in p
+     lambda s: any(word("st.in_flight", s.lang, n=0).replace("0", "").strip() in p
                    for p in s.panes.values())),
 )
 
@@ -91,7 +93,8 @@ def sentences(section, lang: str):
     """Every watch-sentence of the section's bodies in `lang`, with its step index."""
     texts = COURSE.text(lang, section.id)
     for k, step in enumerate(section.steps):
-        body = narrate(section, k, texts.steps[step.id].body)
+        # One paragraph is one run of text: a line break inside it does not end a sentence.
+        body = re.sub(r"(?<!\n)\n(?!\n)", " ", narrate(section, k, texts.steps[step.id].body))
         for match in WATCH[lang].finditer(body):
             yield k, " ".join(match.group(0).split())
 

@@ -41,6 +41,10 @@ class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
     health_interval_s: Annotated[float, Meta(ge=1, le=300)] = 30.0
     healthy_threshold: Annotated[int, Meta(ge=1, le=100)] = 5
     deregistration_delay_s: Annotated[float, Meta(ge=0, le=3600)] = 300.0
+    # Finite servers: each app's workers and how long a request holds one (mean seconds).
+    # Lessons use seconds-long requests so a drain visibly takes a few seconds.
+    workers: Annotated[int, Meta(ge=1, le=256)] = 4
+    service_mean_s: Annotated[float, Meta(gt=0, le=60)] = 0.25
 
 
 class PipelineFile(Struct, forbid_unknown_fields=True, kw_only=True):

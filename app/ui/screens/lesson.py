@@ -33,6 +33,7 @@ from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer, na
 FPS = 30
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # simulated seconds per real second
 DEFAULT_SPEED = 20
+MECHANICS_SPEED = 2  # simulated seconds per real second at most while a drain is under way
 SIDE_BY_SIDE_MIN = 88  # stage width at which two panes fit next to each other
 
 LESSON_KEYS = (
@@ -286,7 +287,7 @@ class LessonScreen(Screen):
             moving = view.move_dots() or moving
         was_animating = self.animating
         if was_animating and not self.paused:
-            self.player.tick(dt * self.speed)
+            self.player.tick(dt * self.tick_speed())
             self.draw(animate=True)
         if not self.animating:
             if was_animating:
@@ -295,6 +296,16 @@ class LessonScreen(Screen):
                 self._schedule_next()
             if not moving:
                 self._stop_clock()
+
+    def tick_speed(self) -> float:
+        """The clock's speed; slowed while requests drain, so "N in flight" can be read as it
+        counts down (a drain lasts a few simulated seconds)."""
+        for view in self.query(ClusterView):
+            frame = view.frame
+            if frame is not None and any(n.lb == "draining" and n.in_flight
+                                         for n in frame.nodes):
+                return min(self.speed, MECHANICS_SPEED)
+        return self.speed
 
     def _schedule_next(self) -> None:
         if self.autoplay and self.k < self.last and not self.instant:

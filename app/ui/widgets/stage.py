@@ -22,6 +22,11 @@ BOX_W = 7  # ┌─────┐
 TRUNK_X = BOX_W + 2
 DOT_GAP = 3  # cells between two requests on the same link
 BARS = "▁▂▃▄▅▆▇█"
+PROBE_SHOWN_S = 8.0  # simulated seconds a routine probe's result stays next to its node
+# A probe's result as the stage words it; the glyph carries pass/fail without colour.
+CHECK_WORDS = {"200": "check.ok", "500": "check.http500", "down": "check.down",
+               "starting": "check.starting", "timeout": "check.timeout"}
+CHECK_BY = {"alb": "check.alb", "probe": "check.probe"}
 # (up, down, left, right) -> the light box-drawing character joining those directions.
 JOINS = {
     (True, True, False, True): "├", (True, False, False, True): "└",
@@ -339,10 +344,12 @@ class ClusterView(LinesView):
             elif row.kind == "more":
                 grid[y] += [Segment("  " + word("more", self.lang, n=row.count), pal.dim)]
             elif row.depth == 0:
-                grid[y] += self._node_line(row.node, frame, link, pal)
+                grid[y] = self._fitted(grid[y] + self._node_line(row.node, frame, link, pal),
+                                       width)
             else:
                 host = hosts.get(row.node.name.partition(":")[0])
-                grid[y] += self._slot_line(row.node, host, frame, y, slot_rows, pal)
+                grid[y] = self._fitted(
+                    grid[y] + self._slot_line(row.node, host, frame, y, slot_rows, pal), width)
         # Rows between a proxy host and its last slot carry nginx's line down.
         if slot_rows:
             host_y = max(y for y in node_rows if y < min(slot_rows))
@@ -374,6 +381,13 @@ class ClusterView(LinesView):
         segs.append(Segment("✗" if broken else "▸", pal.error if broken else style))
         return segs
 
+    def _fitted(self, line: Line, width: int) -> Line:
+        """A node's line without its probe note when the note would not fit whole: a probe
+        result cut to "pro…" says nothing."""
+        if sum(cell_len(s.text) for s in line) <= width:
+            return line
+        return [s for s in line if not s.text.startswith("  ♥ ")]
+
     def _node_line(self, node: NodeView, frame: Frame, link: int, pal: Palette) -> Line:
         on = receiving(node, frame)
         tag, vstyle = self.version_style(node.version)
@@ -395,6 +409,8 @@ class ClusterView(LinesView):
                    slot_rows: list[int], pal: Palette) -> Line:
         on = receiving(node, frame, host)
         tag, vstyle = self.version_style(node.version)
+        if node.state == "empty":
+            tag, vstyle = "□ ····", pal.dim  # no process: an empty box, not a version
         link = self._link_len[0]
         last = y == max(slot_rows)
         line: Line = [Segment(" " * (link + 4)), Segment("└" if last else "├", pal.dim)]
@@ -406,6 +422,11 @@ class ClusterView(LinesView):
         line += [Segment(tag, vstyle), Segment(" "),
                  Segment(port, pal.focus if focused else pal.strong), Segment("  ")]
         line += self._state_segments(node, pal)
+        if node.live:  # where nginx sends requests: a pointer, red when nothing answers there
+            broken = not answering(node)
+            line.append(Segment("  ◀ " + word("st.nginx_here", self.lang)
+                                + (f" · {word('st.bad_gateway', self.lang)}" if broken else ""),
+                                pal.error if broken else pal.strong))
         return line
 
     def _state_segments(self, node: NodeView, pal: Palette) -> Line:
@@ -413,7 +434,8 @@ class ClusterView(LinesView):
         segs: Line = [Segment(word(key, self.lang), self.state_style(key, pal))]
         if node.state == "deploying" and node.phase:
             segs.append(Segment(f" · {node.phase}", pal.checking))
-        if node.kind == "host" and node.version is None and node.state == "running":
+        if (node.kind == "host" and node.version is None and node.state == "running"
+                and not self._is_proxy(node)):  # a proxy host's slots say what runs
             segs.append(Segment(f" · {word('st.no_app', self.lang)}", pal.dim))
         if not node.good and node.version is not None and node.state == "running":
             segs.append(Segment(f" · {word('st.http500', self.lang)}", pal.error))
@@ -424,7 +446,28 @@ class ClusterView(LinesView):
         if key == "st.draining" and node.in_flight:
             in_flight = word("st.in_flight", self.lang, n=node.in_flight)
             segs.append(Segment(f" · {in_flight}", pal.warning))
+        if node.queued:
+            segs.append(Segment(f" · {word('st.queued', self.lang, n=node.queued)}",
+                                pal.warning))
+        segs += self._check_segments(node, pal)
         return segs
+
+    def _check_segments(self, node: NodeView, pal: Palette) -> Line:
+        """The last health probe and its result: shown a few seconds after a routine one, and
+        for as long as it decides something (a target still checking or unhealthy, a slot
+        nginx does not point at yet)."""
+        check, frame = node.check, self.frame
+        if check is None or frame is None or node.state == "terminated":
+            return []
+        # A host's state waits on the load balancer's checks; a slot's switch on a direct probe.
+        deciding = ((node.kind == "host" and check.by == "alb"
+                     and node.lb in ("initial", "unhealthy"))
+                    or (node.kind == "slot" and not node.live))
+        if not deciding and frame.t - check.t > PROBE_SHOWN_S:
+            return []
+        result = word(CHECK_WORDS.get(check.result, "check.down"), self.lang)
+        text = word(CHECK_BY.get(check.by, "check.probe"), self.lang, result=result)
+        return [Segment(f"  ♥ {text}", pal.healthy if check.result == "200" else pal.error)]
 
     def _is_proxy(self, node: NodeView) -> bool:
         return self.frame is not None and any(
