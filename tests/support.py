@@ -8,6 +8,7 @@ gives the same grade, so the headless matrices speak for the screen.
 
 from __future__ import annotations
 
+import functools
 import io
 import sqlite3
 
@@ -95,3 +96,38 @@ def fill_the_disk(store) -> None:
                     conn.execute(sql, (str(number), "x" * size))
             except sqlite3.OperationalError:
                 pass
+
+
+# --- what a test process loads once ----------------------------------------------------------
+# The course files do not change while the tests run, so each process reads them once and every
+# test (and every App a test starts) shares the result; tests about loading call the loaders.
+@functools.cache
+def loaded_course():
+    from lessons.course import load_course
+
+    return load_course()
+
+
+@functools.cache
+def loaded_exercises() -> dict:
+    from lessons.exercises import load_exercises
+
+    return load_exercises()
+
+
+@functools.cache
+def loaded_quizzes() -> dict:
+    from lessons.quizzes import load_quizzes
+
+    return load_quizzes()
+
+
+def new_app(**kwargs):
+    """A `DeployLabApp` given the course, the exercises and the quizzes this process loaded
+    (the App does not read them again); `kwargs` as for the App."""
+    from app.ui.app import DeployLabApp
+
+    kwargs.setdefault("course", loaded_course())
+    kwargs.setdefault("exercises", loaded_exercises())
+    kwargs.setdefault("quizzes", loaded_quizzes())
+    return DeployLabApp(**kwargs)

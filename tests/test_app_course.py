@@ -16,7 +16,6 @@ import pytest
 from textual.widgets import Markdown, OptionList
 
 from app.store import ProgressStore
-from app.ui.app import DeployLabApp
 from app.ui.dialogs.help import HelpScreen
 from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.lesson import SPEEDS, LessonScreen
@@ -25,11 +24,10 @@ from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, receiving, state_key
 from app.words import word
-from lessons.course import load_course
 from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer
-from tests.support import pane_size
+from tests.support import loaded_course, new_app, pane_size
 
-COURSE = load_course()
+COURSE = loaded_course()
 SECTION_IDS = [s.id for s in COURSE.sections]
 SIZE = (120, 36)
 
@@ -102,7 +100,7 @@ def one_of_each_stage() -> list:
 @pytest.mark.parametrize(("section_id", "lang"), one_of_each_stage())
 async def test_a_section_forward_to_the_end_and_back(section_id, lang):
     section = COURSE.section(section_id)
-    app = DeployLabApp(lang=lang, lesson=section_id, instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson=section_id, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # The sizes test_course_steps draws every step of every section at.
@@ -129,7 +127,7 @@ async def test_a_section_forward_to_the_end_and_back(section_id, lang):
 
 async def test_in_place_step_three_has_two_targets_out_of_service():
     section = COURSE.section("5.1.2")
-    app = DeployLabApp(lang="en", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "right")
         await pilot.pause()
@@ -151,7 +149,7 @@ async def test_in_place_step_three_has_two_targets_out_of_service():
 async def test_language_switch_keeps_the_step_and_rewords_the_screen(lang):
     other = "en" if lang == "ko" else "ko"
     section = COURSE.section("5.1.2")
-    app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "right", "right")
         await pilot.pause()
@@ -173,7 +171,7 @@ async def test_language_switch_keeps_the_step_and_rewords_the_screen(lang):
 
 
 async def test_escape_returns_to_the_map_and_enter_opens_the_highlighted_section():
-    app = DeployLabApp(lang="en", instant=True, course=COURSE)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)
@@ -188,7 +186,7 @@ async def test_escape_returns_to_the_map_and_enter_opens_the_highlighted_section
 
 
 async def test_deep_link_opens_the_section_over_the_map():
-    app = DeployLabApp(lang="ko", lesson="5.1.3", instant=True, course=COURSE)
+    app = new_app(lang="ko", lesson="5.1.3", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
@@ -201,7 +199,7 @@ async def test_map_marks_completed_sections_from_the_store():
     store = ProgressStore.open()
     store.mark_section_completed("5.1.2", "ko")
     store.close()
-    app = DeployLabApp(lang="en", instant=True, course=COURSE)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         options = app.screen.query_one(OptionList)
@@ -213,7 +211,7 @@ async def test_map_marks_completed_sections_from_the_store():
 
 async def test_finishing_a_section_shows_its_mark_on_the_map():
     section = COURSE.section("5.1.2")
-    app = DeployLabApp(lang="ko", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="ko", lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["right"] * (len(section.steps) - 1))
         await pilot.press("escape")
@@ -225,7 +223,7 @@ async def test_finishing_a_section_shows_its_mark_on_the_map():
 
 @pytest.mark.parametrize("size", [(59, 30), (100, 19), (40, 12)])
 async def test_too_small_terminal_shows_a_note_in_both_languages(size):
-    app = DeployLabApp(lang="en", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2", instant=True)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         note = app.screen.query_one(TooSmall)
@@ -243,7 +241,7 @@ async def test_two_panes_sit_side_by_side_when_wide_and_stack_when_narrow():
     two_pane = next((s for s in COURSE.sections if len(s.panes) == 2), None)
     if two_pane is None:
         pytest.skip("no section with two panes yet")
-    app = DeployLabApp(lang="en", lesson=two_pane.id, instant=True, course=COURSE)
+    app = new_app(lang="en", lesson=two_pane.id, instant=True)
     async with app.run_test(size=(200, 50)) as pilot:
         await pilot.pause()
         first, second = app.screen.query(ClusterView)
@@ -257,7 +255,7 @@ async def test_two_panes_sit_side_by_side_when_wide_and_stack_when_narrow():
 
 async def test_next_animates_the_step_and_back_replays_instantly(hand_clock):
     section = COURSE.section("5.1.2")
-    app = DeployLabApp(lang="en", lesson="5.1.2", course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         screen._stop_clock()  # drive the clock by hand: the test decides when time passes
@@ -290,7 +288,7 @@ async def test_next_animates_the_step_and_back_replays_instantly(hand_clock):
 
 
 async def test_pause_freezes_the_clock_and_speed_keys_change_it(hand_clock):
-    app = DeployLabApp(lang="en", lesson="5.1.2", course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("right", "right")  # the long deploy step (two hosts, one by one)
@@ -316,7 +314,7 @@ async def test_pause_freezes_the_clock_and_speed_keys_change_it(hand_clock):
 
 
 async def test_autoplay_moves_on_after_the_step_and_its_reading_time(hand_clock):
-    app = DeployLabApp(lang="ko", lesson="5.1.2", course=COURSE, autoplay=True)
+    app = new_app(lang="ko", lesson="5.1.2", autoplay=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         screen._stop_clock()
@@ -332,7 +330,7 @@ async def test_autoplay_moves_on_after_the_step_and_its_reading_time(hand_clock)
 
 
 async def test_reset_goes_back_to_the_first_step():
-    app = DeployLabApp(lang="en", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "right", "right", "r")
         await pilot.pause()
@@ -340,7 +338,7 @@ async def test_reset_goes_back_to_the_first_step():
 
 
 async def test_help_lists_the_keys_and_any_key_closes_it():
-    app = DeployLabApp(lang="ko", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="ko", lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -353,7 +351,7 @@ async def test_help_lists_the_keys_and_any_key_closes_it():
 
 
 async def test_command_palette_jumps_to_a_section():
-    app = DeployLabApp(lang="en", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="en", lesson="5.1.2", instant=True)
     target = SECTION_IDS[-1]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
@@ -369,7 +367,7 @@ async def test_command_palette_jumps_to_a_section():
 
 
 async def test_footer_keys_are_in_the_current_language():
-    app = DeployLabApp(lang="ko", lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang="ko", lesson="5.1.2", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         bindings = {b.binding.action: b.binding.description
@@ -387,14 +385,14 @@ async def test_practice_key_only_where_a_section_has_an_exercise():
 
     with_exercise = next(s for s in COURSE.sections if s.exercise)
     without = next(s for s in COURSE.sections if not s.exercise)
-    app = DeployLabApp(lang="en", lesson=without.id, instant=True, course=COURSE)
+    app = new_app(lang="en", lesson=without.id, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "practice" not in {b.binding.action for b in app.screen.active_bindings.values()}
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
-    app = DeployLabApp(lang="en", lesson=with_exercise.id, instant=True, course=COURSE)
+    app = new_app(lang="en", lesson=with_exercise.id, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "practice" in {b.binding.action for b in app.screen.active_bindings.values()}
@@ -414,7 +412,7 @@ async def test_the_comparison_table_is_computed_in_a_worker():
     from app.ui.widgets.comparison import ComparisonComputed
 
     posted = []
-    app = DeployLabApp(lang="ko", lesson=table.id, course=COURSE)
+    app = new_app(lang="ko", lesson=table.id)
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         view = app.screen.query_one(ComparisonView)
         await app.workers.wait_for_complete()

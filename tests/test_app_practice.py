@@ -25,12 +25,11 @@ from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.practice import PracticeScreen
 from app.ui.widgets.stage import ClusterView
 from app.words import render, word
-from lessons.exercises import load_exercises
 from models.grading import criterion_label
-from tests.support import commands, enter, plain, run_as_the_screen
+from tests.support import commands, enter, loaded_exercises, new_app, plain, run_as_the_screen
 
 SIZE = (120, 36)
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 
 
 def shown(screen, selector: str) -> str:
@@ -65,7 +64,7 @@ async def open_practice(pilot, exercise: str, **kwargs) -> PracticeScreen:
 async def test_the_reference_solution_passes_is_saved_and_the_picker_shows_it_after_a_restart():
     exercise = EXERCISES["bluegreen"]
     posted = []
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         assert screen.focused is screen.console.input
@@ -89,7 +88,7 @@ async def test_the_reference_solution_passes_is_saved_and_the_picker_shows_it_af
         saved = app.store.practice_attempts("bluegreen")
         assert len(saved) == 1 and saved[0].passed and saved[0].score == 100
         assert commands(saved[0].commands) == commands(exercise.solution)
-    app = DeployLabApp(lang="en", instant=True)  # the same data folder, a new process's app
+    app = new_app(lang="en", instant=True)  # the same data folder, a new process's app
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("x")
@@ -107,7 +106,7 @@ async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line():
     bad = exercise.bad[0]
     lang = "ko"
     expected = run_as_the_screen(exercise, bad.script).grade
-    app = DeployLabApp(lang=lang, instant=True)
+    app = new_app(lang=lang, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await enter_attempt(pilot, "bluegreen", bad.script)
         assert outcome(screen.session.grade) == outcome(expected)
@@ -129,7 +128,7 @@ async def test_a_wrong_attempt_names_the_rule_the_moment_and_the_line():
 
 
 async def test_a_typo_is_an_error_under_the_input_and_changes_nothing():
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         before = screen.session.frame()
@@ -149,7 +148,7 @@ async def test_a_typo_is_an_error_under_the_input_and_changes_nothing():
 async def test_hints_open_one_tier_at_a_time():
     exercise = EXERCISES["bluegreen"]
     hints = exercise.text("en").hints
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         assert word("practice.hint.none", "en") in shown(screen, "#practice-hint")
@@ -173,7 +172,7 @@ async def test_hints_open_one_tier_at_a_time():
 async def test_undo_replays_from_the_seed_and_reset_starts_over():
     exercise = EXERCISES["bluegreen"]
     lines = commands(exercise.solution)
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         start = screen.session.frame()
@@ -195,7 +194,7 @@ async def test_an_attempt_that_passes_by_luck_is_not_passed_and_the_screen_says_
     says the attempt depends on timing and what to wait for, and the replay shows that run."""
     from tests.test_grade_runs import LUCKY, TIMING_EN
 
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await enter_attempt(pilot, "in-place", LUCKY)
         grade = screen.session.grade
@@ -218,7 +217,7 @@ async def test_an_attempt_that_passes_by_luck_is_not_passed_and_the_screen_says_
 async def test_replay_steps_through_the_graded_run_and_undo_goes_on_from_it():
     exercise = EXERCISES["bluegreen"]
     bad = next(b for b in exercise.bad if b.fails == "order")
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await enter_attempt(pilot, "bluegreen", bad.script)
         stage = screen.query_one("#practice-stage", ClusterView)
@@ -250,7 +249,7 @@ async def test_replay_steps_through_the_graded_run_and_undo_goes_on_from_it():
 
 async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
     posted = []
-    app = DeployLabApp(lang="ko", instant=True)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=SIZE, message_hook=posted.append) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         await enter(pilot, screen, "status")
@@ -275,7 +274,7 @@ async def test_the_solution_needs_a_yes_and_is_not_saved_as_the_learners():
 
 async def test_language_switch_keeps_the_attempt_and_rewords_it():
     exercise = EXERCISES["bluegreen"]
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         await enter(pilot, screen, "launch green 4 v102")
@@ -292,7 +291,7 @@ async def test_language_switch_keeps_the_attempt_and_rewords_it():
 
 async def test_typing_key_by_key_tab_completes_and_up_recalls_history():
     """The one test that types as a learner does, a key at a time."""
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         field = screen.console.input
@@ -323,7 +322,7 @@ async def test_typing_key_by_key_tab_completes_and_up_recalls_history():
 
 
 async def test_buttons_build_and_run_a_command():
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
 
@@ -350,7 +349,7 @@ async def test_commands_animate_on_the_clock_when_not_instant(monkeypatch):
     # key in every other test).
     now = [0.0]
     monkeypatch.setattr("app.ui.screens.practice.time", SimpleNamespace(monotonic=lambda: now[0]))
-    app = DeployLabApp(lang="en")
+    app = new_app(lang="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         session = screen.session
@@ -386,7 +385,7 @@ async def test_commands_animate_on_the_clock_when_not_instant(monkeypatch):
 async def test_leaving_hands_the_grade_to_the_opener():
     exercise = EXERCISES["bluegreen-in-server"]
     got = []
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = PracticeScreen("bluegreen-in-server", "en")
         await app.push_screen(screen, callback=got.append)
@@ -399,7 +398,7 @@ async def test_leaving_hands_the_grade_to_the_opener():
 
 
 async def test_help_and_the_exercise_picker():
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)
@@ -431,7 +430,7 @@ async def test_help_and_the_exercise_picker():
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_fits_small_and_large_terminals(size):
-    app = DeployLabApp(lang="ko", instant=True)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=size) as pilot:
         screen = await open_practice(pilot, "bluegreen")
         await enter(pilot, screen, "launch green 4 v102")
@@ -479,7 +478,7 @@ async def test_the_map_shows_each_sections_quiz_and_practice_records():
     store.record_practice_attempt("bluegreen", "launch green 4 v102", True, 100, [], 1)
     store.record_quiz_attempt("5.2.2", [], 75, 100, 0.0, 1.0)
     store.close()
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         options = app.screen.query_one("#map-list")
@@ -502,7 +501,7 @@ async def test_every_help_screen_shows_its_keys(lang):
     from app.ui.dialogs.help import HelpScreen
     from app.ui.dialogs.quiz_help import QuizHelpScreen
 
-    app = DeployLabApp(lang=lang, instant=True)
+    app = new_app(lang=lang, instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         for modal in (HelpScreen(lang), PracticeHelpScreen(lang), QuizHelpScreen(lang)):
             await app.push_screen(modal)

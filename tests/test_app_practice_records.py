@@ -8,10 +8,9 @@ from app.store import ProgressStore
 from app.ui.app import DeployLabApp
 from app.ui.screens.practice import PracticeScreen
 from app.words import word
-from lessons.exercises import load_exercises
-from tests.support import fill_the_disk
+from tests.support import fill_the_disk, loaded_exercises, new_app
 
-EXERCISE = load_exercises()["in-place"]
+EXERCISE = loaded_exercises()["in-place"]
 BAD = EXERCISE.bad[0]
 
 
@@ -36,7 +35,7 @@ async def attempt(app: DeployLabApp, messages: list) -> PracticeScreen:
 
 async def test_a_graded_attempt_is_posted_once_and_recorded_by_the_app():
     messages: list = []
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     screen = await attempt(app, messages)
     graded = [m for m in messages if isinstance(m, PracticeScreen.AttemptGraded)]
     assert len(graded) == 1 and graded[0].exercise == EXERCISE.id
@@ -49,7 +48,7 @@ async def test_a_full_disk_is_said_at_once_no_save_is_claimed_and_the_attempt_is
     messages: list = []
     store = ProgressStore.open("default")
     fill_the_disk(store)
-    app = DeployLabApp(lang="en", instant=True, store=store)
+    app = new_app(lang="en", instant=True, store=store)
     screen = await attempt(app, messages)
     assert screen.saved_rows == 0
     assert word("practice.grade.saved", "en") not in screen.report

@@ -31,16 +31,14 @@ from app.ui.screens.quiz import (
 )
 from app.ui.widgets.quiz_view import OptionRow
 from app.words import points_text, word
-from lessons.exercises import load_exercises
-from lessons.quizzes import load_quizzes
 from models.grading import grade
 from models.quiz import CHOICE, ORDER, PRACTICAL, PREDICT, Quiz, QuizRun, QuizText
-from tests.support import fill_the_disk
+from tests.support import fill_the_disk, loaded_exercises, loaded_quizzes, new_app
 
 SIZE = (100, 30)
 SEED = 3
-QUIZZES = load_quizzes()
-EXERCISES = load_exercises()
+QUIZZES = loaded_quizzes()
+EXERCISES = loaded_exercises()
 
 
 def every_kind_quiz() -> Quiz:
@@ -153,7 +151,7 @@ async def test_every_kind_answered_from_the_keyboard(lang: str, right: bool, dat
     """Right answers in English, wrong ones in Korean: every branch of the screen once, and
     each language's words (the catalogue test checks both languages have every word; scores
     and reviews of right and wrong answers in both are checked headless in test_quiz.py)."""
-    app = DeployLabApp(lang=lang, instant=True)
+    app = new_app(lang=lang, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot)
         kinds = []
@@ -236,7 +234,7 @@ async def test_every_kind_answered_from_the_keyboard(lang: str, right: bool, dat
 
 
 async def test_language_switch_keeps_the_question_and_the_answer() -> None:
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot)
         await pilot.press("enter")  # the first option, whatever it is
@@ -262,7 +260,7 @@ async def test_language_switch_keeps_the_question_and_the_answer() -> None:
 
 async def test_language_switch_while_ordering_keeps_the_arrangement() -> None:
     quiz = QUIZZES["5.2.1"]
-    app = DeployLabApp(lang="ko", instant=True)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot, quiz, seed=1)
         while screen.phase != ARRANGE:
@@ -280,7 +278,7 @@ async def test_language_switch_while_ordering_keeps_the_arrangement() -> None:
 
 
 async def test_escape_while_holding_a_step_puts_it_back() -> None:
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot, QUIZZES["5.2.1"], seed=1)
         while screen.phase != ARRANGE:
@@ -295,7 +293,7 @@ async def test_escape_while_holding_a_step_puts_it_back() -> None:
 
 
 async def test_escape_asks_before_throwing_answers_away() -> None:
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = await open_quiz_screen(pilot)
@@ -319,7 +317,7 @@ async def test_escape_asks_before_throwing_answers_away() -> None:
 
 
 async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> None:
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot)
         while screen.phase != PRACTICE:
@@ -337,7 +335,7 @@ async def test_practical_without_a_grade_stays_open_and_skip_counts_zero() -> No
 async def test_a_quiz_finished_on_a_full_disk_says_it_is_not_saved() -> None:
     store = ProgressStore.open("default")
     fill_the_disk(store)
-    app = DeployLabApp(lang="en", instant=True, store=store)
+    app = new_app(lang="en", instant=True, store=store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot)
         while not screen.run.finished:
@@ -375,7 +373,7 @@ def test_practice_result_reads_grades_pairs_and_nothing() -> None:
 
 async def test_default_seed_is_the_attempt_number_and_a_retake_reorders(data_dir) -> None:
     quiz = QUIZZES["5.1.2"]
-    app = DeployLabApp(lang="en", instant=True)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz_screen(pilot, quiz, seed=None)
         assert screen.run.seed == 1
@@ -396,7 +394,7 @@ async def test_default_seed_is_the_attempt_number_and_a_retake_reorders(data_dir
 
 
 async def test_review_scrolls_and_help_opens_from_the_keyboard() -> None:
-    app = DeployLabApp(lang="ko", instant=True)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_quiz_screen(pilot, QUIZZES["5.2.1"], seed=2)
         await pilot.press("question_mark")
@@ -419,7 +417,7 @@ async def test_review_scrolls_and_help_opens_from_the_keyboard() -> None:
 
 async def test_fits_80_by_24_in_korean() -> None:
     """At 80×24 the question, its options and the footer's keys are all on screen."""
-    app = DeployLabApp(lang="ko", instant=True)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_quiz_screen(pilot, QUIZZES["5.2.2"], seed=1)
         while screen.phase != ASK:

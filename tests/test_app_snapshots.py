@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from app.ui.app import DeployLabApp
-from lessons.course import load_course
+from tests.support import loaded_course, new_app
 
-COURSE = load_course()
+COURSE = loaded_course()
 SECTION_IDS = [s.id for s in COURSE.sections]
 SIZE = (100, 30)
 
@@ -34,20 +33,20 @@ def middle_step_presses(section_id: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_course_map(snap_compare, lang):
-    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    app = new_app(lang=lang, instant=True)
     assert snap_compare(app, terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("section_id", SECTION_IDS)
 def test_middle_step_of_each_section(snap_compare, section_id, lang):
-    app = DeployLabApp(lang=lang, lesson=section_id, instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson=section_id, instant=True)
     assert snap_compare(app, press=middle_step_presses(section_id), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_in_place_at_80x24(snap_compare, lang):
-    app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.1.2", instant=True)
     assert snap_compare(app, press=["right", "right"], terminal_size=(80, 24))
 
 
@@ -67,7 +66,7 @@ async def practice_with(pilot, commands: list[str]) -> None:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_practice_mid_attempt(snap_compare, lang):
-    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    app = new_app(lang=lang, instant=True)
 
     async def run_before(pilot) -> None:
         await practice_with(pilot, ["launch green 4 v102", "register green", "lunch"])
@@ -77,7 +76,7 @@ def test_practice_mid_attempt(snap_compare, lang):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_practice_graded_with_a_failure(snap_compare, lang):
-    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    app = new_app(lang=lang, instant=True)
 
     async def run_before(pilot) -> None:
         await practice_with(pilot, ["launch green 4 v102", "register green",
@@ -91,7 +90,7 @@ def test_quiz_question_after_answering(snap_compare, lang):
     from app.ui.screens.quiz import QuizScreen
     from lessons.quizzes import load_quizzes
 
-    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    app = new_app(lang=lang, instant=True)
 
     async def run_before(pilot) -> None:
         await pilot.app.push_screen(QuizScreen(load_quizzes()["5.2.2"], seed=1))

@@ -7,21 +7,20 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from app.ui.app import DeployLabApp
 from app.ui.widgets.canvas import clip, fit
 from app.ui.widgets.chrome import StepBar
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, squeeze, state_key
 from app.words import word
-from lessons.course import load_course
 from models.actions import Action
 from models.engine import Simulation
 from models.frames import NodeView
 from models.pipeline import Pipeline, PipelineSpec
 from models.scenarios import BLUEGREEN, IN_SERVER, Scenario
+from tests.support import loaded_course, new_app
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
-COURSE = load_course()
+COURSE = loaded_course()
 
 
 def text_of(view) -> str:
@@ -72,7 +71,7 @@ async def test_cluster_view_marks_versions_states_and_traffic_in_text(lang):
                  "wait healthy green", "deregister blue"):
         sim.run(Action.of(text))
     frame = sim.frame()
-    app = DeployLabApp(lang=lang, instant=True, course=COURSE)
+    app = new_app(lang=lang, instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         view = ClusterView("pane", ("v101", "v102"), lang)
         await app.screen.mount(view)
@@ -100,7 +99,7 @@ async def test_in_server_view_hangs_the_slots_under_nginx():
     sim = Simulation(Scenario(IN_SERVER), seed=1)
     for text in ("start web-1:8082 v102", "wait 15", "health web-1:8082", "switch web-1 8082"):
         sim.run(Action.of(text))
-    app = DeployLabApp(lang="en", instant=True, course=COURSE)
+    app = new_app(lang="en", instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         view = ClusterView("pane", ("v101", "v102"), "en")
         await app.screen.mount(view)
@@ -119,7 +118,7 @@ async def test_eight_instances_fit_the_smallest_comfortable_terminal(lang):
     section = next(s for s in COURSE.sections
                    if any(p.scenario.kind == BLUEGREEN for p in s.panes) and len(s.panes) == 1)
     pane = section.panes[0].name
-    app = DeployLabApp(lang=lang, lesson=section.id, instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson=section.id, instant=True)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         for k in range(len(section.steps)):
@@ -141,7 +140,7 @@ async def test_pipeline_view_shows_each_stage_state_as_a_glyph():
                         seed=1)
     pipeline.run()
     frame = pipeline.frame()
-    app = DeployLabApp(lang="ko", instant=True, course=COURSE)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         view = PipelineView("파이프라인", "ko")
         await app.screen.mount(view)
@@ -157,7 +156,7 @@ async def test_pipeline_view_shows_each_stage_state_as_a_glyph():
 
 @pytest.mark.parametrize("width", [60, 80, 120])
 async def test_step_bar_never_overflows_with_korean_titles(width):
-    app = DeployLabApp(lang="ko", instant=True, course=COURSE)
+    app = new_app(lang="ko", instant=True)
     async with app.run_test(size=(width, 24)) as pilot:
         bar = StepBar()
         await app.screen.mount(bar)

@@ -17,11 +17,10 @@ from app.ui.app import DeployLabApp
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, state_key, timeline_of
 from app.words import word
-from lessons.course import load_course
 from models.course import CLUSTER, PIPELINE, StagePlayer
-from tests.support import pane_size
+from tests.support import loaded_course, pane_size
 
-COURSE = load_course()
+COURSE = loaded_course()
 SECTION_IDS = [s.id for s in COURSE.sections]
 LANGS = ("ko", "en")
 

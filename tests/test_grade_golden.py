@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from lessons.exercises import load_exercises
+from tests.support import loaded_exercises
 
 GOLDEN = Path(__file__).with_name("golden") / "grades.json"
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 ATTEMPTS = [(e.id, "solution", e.solution) for e in EXERCISES.values()] + [
     (e.id, bad.id, bad.script) for e in EXERCISES.values() for bad in e.bad]
 

@@ -9,12 +9,12 @@ import re
 import pytest
 
 from app.words import render, rendered
-from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
 from models.grading import goal_reached, grade, grade_live, grade_once, grade_run
 from models.practice import parse_line
+from tests.support import loaded_exercises
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 SEED_OFFSETS = (0, 1, 2)
 REQUIRED = ("bluegreen", "bluegreen-in-server", "in-place", "bluegreen-bad-build")
 HANGUL = re.compile(r"[가-힣]")

@@ -21,7 +21,6 @@ from app.ui.screens.practice import vocabulary_of
 from app.ui.widgets.action_panel import RUN, ActionPanel
 from app.ui.widgets.console import Vocabulary, complete, next_words
 from app.words import render, word
-from lessons.exercises import load_exercises
 from models import grammar
 from models.engine import Simulation, handler_name
 from models.grammar import (
@@ -39,8 +38,9 @@ from models.grammar import (
 from models.practice import ParseError, _Parser, parse_line, parse_script
 from models.practice_session import PracticeSession
 from models.scenarios import BLUEGREEN, CONSOLE, FLEET, IN_SERVER, Scenario
+from tests.support import loaded_exercises
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 # One exercise for each kind of start state, with its live vocabulary at the start.
 BY_KIND = {ex.scenario.kind: ex for ex in reversed(list(EXERCISES.values()))}
 START_KINDS = (BLUEGREEN, IN_SERVER, FLEET, CONSOLE)

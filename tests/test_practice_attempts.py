@@ -15,12 +15,11 @@ import pytest
 
 from app.ui.widgets.grade_view import grade_report
 from app.words import render, word
-from lessons.exercises import load_exercises
 from models.grading import criterion_label, grade
 from models.practice_session import PracticeSession
-from tests.support import commands, plain, run_as_the_screen
+from tests.support import commands, loaded_exercises, plain, run_as_the_screen
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 BAD = [(e.id, b) for e in EXERCISES.values() for b in e.bad]
 BAD_IDS = [f"{eid}:{b.id}" for eid, b in BAD]
 LANGS = ("ko", "en")

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.words import render
-from lessons.exercises import load_exercises
 from models.exercises import CRITERIA
 from models.grading import grade
 from models.practice import ParseError, parse_line, parse_script
 from models.scenarios import BLUEGREEN, FLEET, IN_SERVER, Scenario
+from tests.support import loaded_exercises
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 BLUEGREEN_SC = Scenario(BLUEGREEN, 4)
 FLEET_SC = Scenario(FLEET, 4)
 IN_SERVER_SC = Scenario(IN_SERVER)

@@ -6,11 +6,11 @@ import pytest
 
 import app.ui.speeds as speeds
 from app.ui.speeds import speed_after
-from lessons.exercises import load_exercises
 from models.grading import goal_reached, grade
 from models.practice_session import PracticeSession, Stop, solution_actions
+from tests.support import loaded_exercises
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 BAD = [(e.id, b) for e in EXERCISES.values() for b in e.bad]
 BAD_IDS = [f"{eid}:{b.id}" for eid, b in BAD]
 SLICE_S = 7.5

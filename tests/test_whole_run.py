@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from lessons.exercises import load_exercises
 from models.actions import Action
 from models.engine import LEAD_IN_S, OBSERVE_MARGIN_S, Simulation
 from models.grading import grade
 from models.params import SimParams
 from models.report import RunSpec, simulate
 from models.scenarios import BLUEGREEN, FLEET, Scenario
+from tests.support import loaded_exercises
 
 SEEDS = (1, 2, 3)
 STRATEGIES = ("recreate", "in-place", "blue-green", "in-server", "canary")
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 
 
 def run(strategy: str, seed: int, **spec):

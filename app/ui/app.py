@@ -29,7 +29,9 @@ class DeployLabApp(App):
     """The course in the terminal.
 
     `instant=True` completes every step at once and never starts a clock (tests and snapshots
-    see a still screen); `autoplay` defaults to on only for `present`.
+    see a still screen); `autoplay` defaults to on only for `present`. `course`, `exercises`
+    and `quizzes`, when given, stand for what the App would otherwise load itself (the tests
+    load them once per process and hand them to every App).
     """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
@@ -41,7 +43,8 @@ class DeployLabApp(App):
 
     def __init__(self, *, lang: str = "en", lesson: str | None = None, present: bool = False,
                  theme: str | None = None, profile: str = "default", instant: bool = False,
-                 autoplay: bool | None = None, store=None, course=None, toc=None):
+                 autoplay: bool | None = None, store=None, course=None, toc=None,
+                 exercises: dict | None = None, quizzes: dict | None = None):
         super().__init__()
         self._course = course
         self._toc = toc
@@ -60,6 +63,9 @@ class DeployLabApp(App):
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
         self._loaded: dict[str, dict | Exception] = {}  # exercises, quizzes: see _load_once
+        for what, given in (("exercises", exercises), ("quizzes", quizzes)):
+            if given is not None:  # loaded already (tests share what their process loaded)
+                self._loaded[what] = given
         self.computed_tables: dict = {}  # comparison rows by (strategies, fleet), computed once
 
     # --- the course ----------------------------------------------------------------------
