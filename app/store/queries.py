@@ -235,12 +235,6 @@ class ProgressStore:
         """One sentence (English) about a recovery, or None when all went well."""
         return self._notice.text("en") if self._notice else None
 
-    @notice.setter
-    def notice(self, value: None) -> None:
-        if value is not None:
-            raise ValueError("a notice can only be cleared (set to None)")
-        self._notice = None
-
     def notice_in(self, lang: str) -> str | None:
         """The notice in `lang` ("ko" or "en")."""
         return self._notice.text(lang) if self._notice else None

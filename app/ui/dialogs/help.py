@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
 
-from app.ui.dialogs.any_key import AnyKeyModal
+from app.ui.dialogs.any_key import HelpModal
 from app.ui.widgets.canvas import fit
 from app.words import word
 
@@ -18,22 +15,17 @@ KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), (
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
 
 
-class HelpScreen(AnyKeyModal):
+class HelpScreen(HelpModal):
     """Lists the keys; any key closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: auto; max-width: 90%; height: auto; max-height: 90%;
-                            border: round $accent; padding: 0 2; background: $panel; }
-    HelpScreen > Vertical > Static { width: auto; }
-    """
+    TITLE_KEY = "help.title"
+    BOX_ID = "help-box"
 
     def __init__(self, lang: str, practice: bool = False):
-        super().__init__()
-        self.lang = lang
+        super().__init__(lang)
         self.practice = practice
 
-    def compose(self) -> ComposeResult:
+    def blocks(self):
         lang = self.lang
         keys = [k for k in KEYS if k[0] != "x" or self.practice]
         key_w = max(cell_len(k) for k, _ in keys) + 2
@@ -46,8 +38,6 @@ class HelpScreen(AnyKeyModal):
         for key in LEGEND:
             legend.append(word(key, lang) + "\n")
         legend.append("\n" + word("help.dismiss", lang), style="dim")
-        with Vertical(id="help-box") as box:
-            box.border_title = word("help.title", lang)
-            yield Static(table)
-            yield Static("")
-            yield Static(legend)
+        yield table
+        yield ""
+        yield legend

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
 
-from app.ui.dialogs.any_key import AnyKeyModal
+from app.ui.dialogs.any_key import HelpModal
 from app.ui.widgets.canvas import fit
 from app.words import word
 from models.grammar import usage_lines
@@ -22,19 +19,13 @@ OTHER_KEYS = (("/  i", "practice.help.type"), ("h", "practice.help.hint"),
               ("l", "practice.help.lang"), ("?", "key.help"), ("Esc", "practice.help.back"))
 
 
-class PracticeHelpScreen(AnyKeyModal):
+class PracticeHelpScreen(HelpModal):
     """Practice mode's keys and the command language; any key closes it."""
 
     DEFAULT_CSS = """
-    PracticeHelpScreen { align: center middle; }
-    PracticeHelpScreen > Vertical { width: auto; max-width: 96%; height: auto; max-height: 94%;
-                                    border: round $accent; padding: 0 2; background: $panel; }
-    PracticeHelpScreen > Vertical > Static { width: auto; }
+    PracticeHelpScreen > Vertical { max-width: 96%; max-height: 94%; }
     """
-
-    def __init__(self, lang: str):
-        super().__init__()
-        self.lang = lang
+    TITLE_KEY = "practice.help.title"
 
     def _table(self, heading: str, keys) -> Text:
         key_w = max(cell_len(k) for k, _ in keys) + 2
@@ -45,16 +36,14 @@ class PracticeHelpScreen(AnyKeyModal):
             text.append(word(what, self.lang) + "\n")
         return text
 
-    def compose(self) -> ComposeResult:
+    def blocks(self):
         lang = self.lang
         language = Text()
         language.append(word("practice.help.language", lang) + "\n", style="bold underline")
         for line in usage_lines():
             language.append(line + "\n")
-        with Vertical() as box:
-            box.border_title = word("practice.help.title", lang)
-            yield Static(self._table("practice.help.typing", TYPING_KEYS))
-            yield Static(Text(word("practice.help.ctrl", lang) + "\n", style="italic"))
-            yield Static(self._table("practice.help.other", OTHER_KEYS))
-            yield Static(language)
-            yield Static(Text(word("practice.help.dismiss", lang), style="dim"))
+        yield self._table("practice.help.typing", TYPING_KEYS)
+        yield Text(word("practice.help.ctrl", lang) + "\n", style="italic")
+        yield self._table("practice.help.other", OTHER_KEYS)
+        yield language
+        yield Text(word("practice.help.dismiss", lang), style="dim")
