@@ -11,6 +11,7 @@ then to the key itself, so a learner never sees a crash over a missing word.
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from pathlib import Path
@@ -21,18 +22,10 @@ STRICT_ENV = "DEPLOYLAB_STRICT_WORDS"
 FALLBACK = "en"
 WORDS_FILE = "words.toml"
 
-_catalogues: dict[str, dict[str, str]] = {}
-_strict: bool | None = None  # None: the environment decides
-
-
-def set_strict(on: bool | None) -> None:
-    """Raise on a missing key (True), fall back (False), or follow DEPLOYLAB_STRICT_WORDS (None)."""
-    global _strict
-    _strict = on
-
 
 def strict() -> bool:
-    return os.environ.get(STRICT_ENV) == "1" if _strict is None else _strict
+    """Whether a missing key raises (DEPLOYLAB_STRICT_WORDS=1) instead of falling back."""
+    return os.environ.get(STRICT_ENV) == "1"
 
 
 def flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -52,18 +45,17 @@ def read_catalogue(path: Path) -> dict[str, str]:
         return flatten(tomllib.load(f))
 
 
+@functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The built-in words of `lang`, read once."""
-    found = _catalogues.get(lang)
-    if found is None:
-        try:
-            found = read_catalogue(COURSE_DIR / lang / WORDS_FILE)
-        except (OSError, tomllib.TOMLDecodeError):
-            if strict():
-                raise
-            found = {}  # every lookup falls back; the course still opens
-        _catalogues[lang] = found
-    return found
+    """The built-in words of `lang`, read on the first lookup in that language and kept for the
+    process (they are part of the installed course, like its code; `catalogue.cache_clear()`
+    forgets them)."""
+    try:
+        return read_catalogue(COURSE_DIR / lang / WORDS_FILE)
+    except (OSError, tomllib.TOMLDecodeError):
+        if strict():
+            raise
+        return {}  # every lookup falls back; the course still opens
 
 
 def text_of(key: str, lang: str) -> str:

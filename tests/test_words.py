@@ -168,15 +168,22 @@ def test_a_missing_key_raises_in_strict_mode_and_falls_back_outside(monkeypatch)
     assert words.strict()  # tests/conftest.py turns it on for the whole suite
     with pytest.raises(KeyError):
         words.word("map.no-such-key", "en")
-    monkeypatch.setattr(words, "_strict", False)
+    monkeypatch.setenv(words.STRICT_ENV, "0")
     assert words.word("map.no-such-key", "ko") == "map.no-such-key"
-    monkeypatch.setitem(words._catalogues, "ko", {})  # a word missing in Korean only
+    monkeypatch.delitem(words.catalogue("ko"), "map.heading")  # a word missing in Korean only
     assert words.word("map.heading", "ko") == CATALOGUES["en"]["map.heading"]
 
 
-def test_a_locale_is_read_once_and_only_when_asked(monkeypatch):
+@pytest.fixture
+def fresh_catalogues():
+    """The catalogues forgotten before the test and after it (the next lookup reads anew)."""
+    words.catalogue.cache_clear()
+    yield
+    words.catalogue.cache_clear()
+
+
+def test_a_locale_is_read_once_and_only_when_asked(monkeypatch, fresh_catalogues):
     reads = []
-    monkeypatch.setattr(words, "_catalogues", {})
     real = words.read_catalogue
     monkeypatch.setattr(words, "read_catalogue", lambda path: reads.append(path) or real(path))
     assert reads == []
