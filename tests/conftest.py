@@ -6,6 +6,8 @@
   pytest-xdist never share a database file.
 - The garbage collector is tuned for the test process (not the app): see
   `pytest_collection_finish`.
+- `-n auto` starts one pytest-xdist worker more than the machine has cores: see
+  `pytest_xdist_auto_num_workers`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
     return folder
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """One worker more than there are cores. A UI test waits about as long as it computes:
+    Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle (85 s
+    of sleeping in the suite, against 204 s of test CPU), and while one worker sleeps another
+    computes. On the 2-core machine 3 workers keep both cores busy, where 2 left them idle a
+    third of the time; a fourth would add its start-up (~6 s of imports and collection) for
+    little. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when it is set."""
+    chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+    if chosen:
+        return int(chosen)
+    return len(os.sched_getaffinity(0)) + 1
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
