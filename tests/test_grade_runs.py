@@ -12,11 +12,10 @@ from pathlib import Path
 from app.cli.main import main
 from app.ui.widgets.grade_view import grade_report
 from app.words import render
-from lessons.exercises import load_exercises
 from models.grading import grade, grade_live, grade_once, run_seeds
-from tests.support import plain, run_as_the_screen
+from tests.support import loaded_exercises, plain, run_as_the_screen
 
-EXERCISES = load_exercises()
+EXERCISES = loaded_exercises()
 IN_PLACE = EXERCISES["in-place"]
 # The book's in-place steps, but waiting for only one of the first batch's two servers before
 # taking out the next two: whether web-2 is back in service by then is down to timing.
