@@ -179,13 +179,14 @@ def test_replay_stops_and_frames_match_the_graded_run(exercise_id, bad):
     assert all(session.stop_at(stop.t).done >= stop.done for stop in ends)
     for stop in moments:  # a failure inside a command: replay runs up to that very moment
         assert session.replay(stop).now == stop.t
-    for stop in ends:
-        sim = exercise.new_simulation()
-        for result in session.results[:stop.done]:
-            sim.run(result.action)
+    # Each command's end replays to the run of the commands up to it. One simulation runs them
+    # in turn and is compared at each end: the same runs as a fresh simulation per end, once.
+    sim = exercise.new_simulation()
+    for stop, result in zip(ends, session.results, strict=True):
+        sim.run(result.action)
         replayed = session.replay(stop)
         assert replayed.now == stop.t
-        assert replayed.frame() == sim.frame()
+        assert replayed.frame() == sim.frame(), stop
     assert session.replay(failure).frame() == session.replay(failure).frame()
 
 
