@@ -61,6 +61,16 @@ def pane_size(section) -> tuple[int, int]:
     return ONE_PANE if len(section.panes) == 1 else TWO_PANES
 
 
+async def settle(pilot, done, what: str, pauses: int = 50) -> None:
+    """Pause until `done()` is true: an effect that takes a chain of messages may outlast one
+    idle wait when the machine is busy. Fails, naming `what`, after `pauses` pauses."""
+    for _ in range(pauses):
+        if done():
+            return
+        await pilot.pause()
+    raise AssertionError(f"{what}: not so after {pauses} pauses")
+
+
 async def enter(pilot, screen, line: str) -> None:
     """Put `line` in the practice console and press Enter (one key, not one per letter)."""
     screen.console.input.value = line

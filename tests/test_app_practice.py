@@ -26,7 +26,15 @@ from app.ui.screens.practice import PracticeScreen
 from app.ui.widgets.stage import ClusterView
 from app.words import render, word
 from models.grading import criterion_label
-from tests.support import commands, enter, loaded_exercises, new_app, plain, run_as_the_screen
+from tests.support import (
+    commands,
+    enter,
+    loaded_exercises,
+    new_app,
+    plain,
+    run_as_the_screen,
+    settle,
+)
 
 SIZE = (120, 36)
 EXERCISES = loaded_exercises()
@@ -336,9 +344,12 @@ async def test_buttons_build_and_run_a_command():
         await click("green")
         await click("4")
         await click("v102")
+        # A click's effect takes a chain of messages (button, panel, screen): on a busy machine
+        # one idle wait may end before the last of them, so wait for the effect itself.
+        await settle(pilot, lambda: screen.session.actions, "the built command ran")
         assert [a.text() for a in screen.session.actions] == ["launch green 4 v102"]
         screen.query_one("#ctl-done", Button).press()
-        await pilot.pause()
+        await settle(pilot, lambda: screen.graded, "Done graded the attempt")
         assert screen.graded and not screen.session.grade.passed
 
 
