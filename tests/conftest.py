@@ -32,11 +32,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """One worker more than there are cores. A UI test waits about as long as it computes:
-    Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle (85 s
-    of sleeping in the suite, against 204 s of test CPU), and while one worker sleeps another
-    computes. On the 2-core machine 3 workers keep both cores busy, where 2 left them idle a
-    third of the time; a fourth would add its start-up (~6 s of imports and collection) for
-    little. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when it is set."""
+    Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle (91 s
+    asked for in the suite, against 268 s of test CPU; in the UI files about one to one), and
+    while one worker sleeps another computes. On the 2-core machine 2 workers left a core idle
+    whenever a UI test slept; 3 keep both busy, and a fourth would add its start-up (~6 s of
+    imports and collection) for little. PYTEST_XDIST_AUTO_NUM_WORKERS decides when it is set."""
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if chosen:
         return int(chosen)
