@@ -216,17 +216,20 @@ class Simulation:
         routable = self.lb.routable
         metrics, now = self.metrics, self.env.now
         working = 0
+        by_version: dict[str, int] = {}
         for t in routable:
             proc = t.instance.serving_process()
             if proc is not None and proc.answers and proc.good:
                 working += 1
+                by_version[proc.version] = by_version.get(proc.version, 0) + 1
         seen = metrics.first_routable
         if len(seen) < len(self.scenario.groups):  # once every group got traffic, skip this
             for t in routable:
                 if t.instance.group not in seen:
                     metrics.routable(t.instance.group, now, t.registered_line)
         alive = sum(1 for i in self.instances.values() if i.alive)
-        metrics.capacity(now, len(routable), working, alive, self.lb.last_removal_line)
+        metrics.capacity(now, len(routable), working, alive, self.lb.last_removal_line,
+                         tuple(sorted(by_version.items())))
 
     def _connections_closed(self, count: int, line: int | None) -> None:
         self.metrics.fail(self.env.now, "cut", line, count)
@@ -772,6 +775,7 @@ class Simulation:
         m = self.metrics
         return Frame(t=self.env.now, nodes=tuple(nodes), requests=m.requests, ok=m.ok,
                      failed=m.failed, serving=m.serving, instances=m.instances,
+                     answering=m.working, needed=self.scenario.host_count,
                      fail_open=lb.fail_open,
                      action=self.current.text() if self.current else "",
                      ok_by_version=tuple(sorted(m.ok_by_version.items())),

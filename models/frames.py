@@ -34,12 +34,14 @@ class Frame(NamedTuple):
     requests: int
     ok: int
     failed: int
-    serving: int
+    serving: int  # targets the load balancer routes to
     instances: int
     fail_open: bool
     action: str
     ok_by_version: tuple[tuple[str, int], ...]
     recent: tuple[Event, ...]
+    answering: int = 0  # of those, the ones whose process answers (what users get)
+    needed: int = 0  # the capacity the lesson needs (N): the start fleet's size
 
     def node(self, name: str) -> NodeView:
         for node in self.nodes:

@@ -68,13 +68,20 @@ class Bucket:
     """Traffic and capacity over one slice of simulated time."""
 
     __slots__ = ("t0", "requests", "ok", "failed", "serving_min", "serving_max", "serving",
-                 "instances_max", "by_version", "failed_by", "latency")
+                 "instances_max", "by_version", "failed_by", "latency", "answering_min",
+                 "answering_max", "versions_at_min", "versions_at_max")
 
-    def __init__(self, t0: float, serving: int, instances: int):
+    def __init__(self, t0: float, serving: int, instances: int, answering: int = 0,
+                 versions: tuple[tuple[str, int], ...] = ()):
         self.t0 = t0
         self.requests = self.ok = self.failed = 0
         self.serving_min = self.serving_max = self.serving = serving
         self.instances_max = instances
+        # Targets that receive traffic *and* answer (a live slot with no process, a target
+        # answering 500 or a terminated instance still registered do not), fewest and most,
+        # with the answering targets by version at those two moments (what the chart stacks).
+        self.answering_min = self.answering_max = answering
+        self.versions_at_min = self.versions_at_max = versions
         self.by_version: dict[str, int] = {}  # requests answered, by version
         self.failed_by: dict[str, int] = {}  # failed requests, by reason
         self.latency = Histogram()  # answered requests
@@ -113,6 +120,7 @@ class Metrics:
         self._bucket_end = 0.0
         self.serving = 0
         self.working = 0
+        self.working_by_version: tuple[tuple[str, int], ...] = ()
         self.instances = 0
         self.queue_peak = 0  # most requests waiting for a worker on one process at once
         # Deployment window.
@@ -132,7 +140,8 @@ class Metrics:
     def bucket(self, now: float) -> Bucket:
         if now >= self._bucket_end or self._bucket is None:
             t0 = (now // self.bucket_s) * self.bucket_s
-            self._bucket = Bucket(t0, self.serving, self.instances)
+            self._bucket = Bucket(t0, self.serving, self.instances, self.working,
+                                  self.working_by_version)
             self._bucket_end = t0 + self.bucket_s
             self.buckets.append(self._bucket)
         return self._bucket
@@ -168,17 +177,27 @@ class Metrics:
 
     # --- capacity changes (rare) ---------------------------------------------------------
     def capacity(self, now: float, serving: int, working: int, instances: int,
-                 line: int | None = None) -> None:
+                 line: int | None = None,
+                 working_by_version: tuple[tuple[str, int], ...] = ()) -> None:
         self._accumulate(now)
         if serving != self.serving and self.in_window:
             self.serving_log.append((now, serving, line))
         b = self.bucket(now)  # a bucket opened now starts from the capacity before this change
         self.serving, self.working, self.instances = serving, working, instances
+        self.working_by_version = working_by_version
         b.serving = serving
         # Before the deployment starts the start state is being built target by target: that
         # is no dip in capacity, so the bucket's fewest is what it has built so far.
         b.serving_min = min(b.serving_min, serving) if self.in_window else serving
         b.serving_max = max(b.serving_max, serving) if self.in_window else serving
+        if not self.in_window:
+            b.answering_min = b.answering_max = working
+            b.versions_at_min = b.versions_at_max = working_by_version
+        else:  # ties keep the latest mix (in-place swaps versions at the same count)
+            if working <= b.answering_min:
+                b.answering_min, b.versions_at_min = working, working_by_version
+            if working >= b.answering_max:
+                b.answering_max, b.versions_at_max = working, working_by_version
         b.instances_max = max(b.instances_max, instances)
         if self.in_window:
             self.min_serving = (serving if self.min_serving is None
