@@ -74,7 +74,7 @@ def check_step_on_screen(app, section, lang: str, k: int) -> None:
             shown = lines_text(view)
             frame = expected.frames()[pane.name]
             assert view.frame == frame
-            assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+            assert word("m.serving", lang, n=frame.answering, total=frame.needed) in shown
             assert word("m.failed", lang, n=f"{frame.failed:,}") in shown
             for node in frame.nodes[:3]:  # the smallest panes show at least three rows
                 if node.kind == "host":

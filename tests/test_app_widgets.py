@@ -8,9 +8,10 @@ import pytest
 from rich.cells import cell_len
 
 from app.ui.widgets.canvas import clip, fit
+from app.ui.widgets.chart import duration
 from app.ui.widgets.chrome import StepBar
 from app.ui.widgets.pipeline_view import PipelineView
-from app.ui.widgets.stage import ClusterView, squeeze, state_key
+from app.ui.widgets.stage import ClusterView, state_key, timeline_of
 from app.words import word
 from models.actions import Action
 from models.engine import Simulation
@@ -36,15 +37,6 @@ def test_fit_and_clip_count_korean_as_two_cells():
 
     line = [Segment("서버 "), Segment("네 대가 v101을 실행")]
     assert sum(cell_len(s.text) for s in clip(line, 9)) <= 9
-
-
-def test_squeeze_keeps_the_dips_and_the_failures():
-    timeline = tuple((4, 0) for _ in range(50)) + ((2, 3),) + tuple((4, 0) for _ in range(49))
-    columns = squeeze(timeline, 20)
-    assert len(columns) <= 20
-    assert min(c for c, _ in columns) == 2
-    assert sum(f for _, f in columns) == 3
-    assert squeeze(timeline[:10], 20) == list(timeline[:10])
 
 
 @pytest.mark.parametrize(("node", "key"), [
@@ -76,7 +68,7 @@ async def test_cluster_view_marks_versions_states_and_traffic_in_text(lang):
         view = ClusterView("pane", ("v101", "v102"), lang)
         await app.screen.mount(view)
         await pilot.pause()
-        view.show(frame, ((4, 0), (8, 0), (4, 0)), frozenset({"green-1"}))
+        view.show(frame, timeline_of(sim), frozenset({"green-1"}))
         shown = text_of(view)
         # Old and new versions differ in shape as well as colour.
         assert shown.count("◇ v101") == 4 and shown.count("◆ v102") == 4
@@ -90,7 +82,12 @@ async def test_cluster_view_marks_versions_states_and_traffic_in_text(lang):
         assert "╌" in rows["blue-1"] and "━" not in rows["blue-1"]
         assert (word("st.draining", lang) in rows["blue-1"]
                 or word("st.unused", lang) in rows["blue-1"])
-        assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+        assert word("m.serving", lang, n=frame.answering, total=4) in shown
+        # What users get: the share of requests each version answered lately, and p95.
+        timeline = timeline_of(sim)
+        assert [v for v, _ in timeline.share] == ["v101", "v102"]
+        assert " / ".join(f"{v} {p:.0f}%" for v, p in timeline.share) in shown
+        assert word("m.p95", lang, t=duration(timeline.p95_ms)) in shown
         width = view.content_size.width
         assert all(strip.cell_length == width for strip in view._strips)
 
@@ -104,7 +101,7 @@ async def test_in_server_view_hangs_the_slots_under_nginx():
         view = ClusterView("pane", ("v101", "v102"), "en")
         await app.screen.mount(view)
         await pilot.pause()
-        view.show(sim.frame(), ())
+        view.show(sim.frame(), timeline_of(sim))
         shown = text_of(view)
         live = next(line for line in shown.splitlines() if " :8082  " in line)
         idle = next(line for line in shown.splitlines() if " :8081  " in line)
@@ -132,7 +129,7 @@ async def test_eight_instances_fit_the_smallest_comfortable_terminal(lang):
             frame = screen.player.frames()[pane]
             for node in frame.nodes:
                 assert node.name in shown, (k, node.name)
-            assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+            assert word("m.serving", lang, n=frame.answering, total=frame.needed) in shown
 
 
 async def test_pipeline_view_shows_each_stage_state_as_a_glyph():

@@ -55,7 +55,7 @@ def check_stage(section, player: StagePlayer, lang: str, k: int) -> None:
             view.show(frame, timeline_of(player.simulation(pane.name)),
                       frozenset(section.steps[k].focus))
             shown = drawn(view, size)
-            assert word("m.serving", lang, n=frame.serving, total=frame.instances) in shown
+            assert word("m.serving", lang, n=frame.answering, total=frame.needed) in shown
             assert word("m.failed", lang, n=f"{frame.failed:,}") in shown
             for node in frame.nodes[:3]:  # the smallest panes show at least three rows
                 if node.kind == "host":

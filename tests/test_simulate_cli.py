@@ -133,7 +133,10 @@ def test_readable_report_shows_summary_and_timeline(capsys):
     for word in ("outcome", "succeeded", "fewest serving", "timeline", "serving", "failed",
                  "instances"):
         assert word in out
-    assert "✗" in out  # the failure row marks recreate's downtime
+    # The failure row marks recreate's downtime with the reason's glyph, and the legend names it.
+    failed_row = next(line for line in out.splitlines() if line.startswith("failed "))
+    assert "○" in failed_row
+    assert "○ no target" in out
 
 
 def test_svg_is_written(tmp_path, capsys):

@@ -22,6 +22,7 @@ import lessons.words as words
 from app.ui.widgets.action_panel import ALL_CONTROLS
 from lessons import COURSE_DIR, LOCALES
 from lessons.words import read_catalogue
+from models.chart import REASONS as CHART_REASONS
 from models.cluster import DEPLOYING, LAUNCHING, STOPPED, TERMINATED
 from models.course import STAGES as STAGE_KINDS
 from models.exercises import CRITERIA
@@ -49,6 +50,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "quiz.kind.": QUIZ_KINDS,  # screens/quiz.py: the bar names the question's kind
     "quiz.how.": QUIZ_KINDS,  # screens/quiz.py: how to answer this kind
     "criterion.": CRITERIA,  # models/grading.py: criterion_label(id)
+    "chart.reason.": CHART_REASONS,  # widgets/chart.py: the failure legend
 }
 # Tables whose keys models/ names by the short key alone (`Msg.of`, `Note.of`, or a table of them).
 MESSAGE_TABLES = ("msg", "grade")

@@ -2,43 +2,33 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from app.ui.widgets.chart import ChartStyles, chart_lines, ideal_rows, plot_width
+from app.ui.widgets.palette import Palette
+from models.chart import columns, timeline
 from models.report import RunReport
 
-BARS = " ▁▂▃▄▅▆▇█"
 OUTCOME_STYLE = {"succeeded": "green", "rolled_back": "yellow", "failed": "red"}
+CHART_WIDTH = 100  # at most; narrower on a narrower terminal
+LANG = "en"  # the command line reports in English (its flags and JSON keys are English)
 
 
-def spark(values: list[int], top: int) -> str:
-    """One character per value, scaled to `top` (0 is a blank, so gaps show)."""
-    if top <= 0:
-        return " " * len(values)
+def chart_text(report: RunReport, width: int) -> list[Text]:
+    """The stage's capacity chart (one implementation: app.ui.widgets.chart) as rich Text lines:
+    capacity stacked by version on an absolute axis, failures by reason, p95, time, legend."""
+    tl = timeline(report.sim.metrics, report.sim.scenario)
+    height = ideal_rows(tl.top) + 5
+    styles = ChartStyles.of(Palette.for_theme(dark=True))
     out = []
-    for v in values:
-        out.append(BARS[0] if v <= 0 else BARS[max(1, round(v / top * (len(BARS) - 1)))])
-    return "".join(out)
-
-
-def timeline_lines(report: RunReport, width: int = 72) -> list[tuple[str, str]]:
-    """(label, sparkline) rows of serving capacity, failures and instances, squeezed to `width`."""
-    buckets = report.sim.metrics.buckets
-    if not buckets:
-        return []
-    step = max(1, -(-len(buckets) // width))
-    groups = [buckets[i:i + step] for i in range(0, len(buckets), step)]
-    serving = [min(b.serving_min for b in g) for g in groups]
-    failed = [sum(b.failed for b in g) for g in groups]
-    instances = [max(b.instances_max for b in g) for g in groups]
-    top = max(max(instances), max(serving), 1)
-    return [
-        ("serving", spark(serving, top)),
-        ("failed", "".join("✗" if f else "·" for f in failed)),
-        ("instances", spark(instances, top)),
-    ]
+    for line in chart_lines(tl, width, height, styles, LANG):
+        text = Text()
+        for seg in line:
+            text.append(seg.text, seg.style)
+        out.append(text)
+    return out
 
 
 def print_report(report: RunReport, svg: str | None = None, console: Console | None = None) -> None:
@@ -65,13 +55,15 @@ def print_report(report: RunReport, svg: str | None = None, console: Console | N
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
-    bucket_s = report.sim.metrics.bucket_s
-    lines = timeline_lines(report)
+    width = min(console.width, CHART_WIDTH)
+    lines = chart_text(report, width)
     if lines:
-        step = max(1, -(-len(report.sim.metrics.buckets) // 72))
-        console.print(f"\ntimeline (one column = {bucket_s * step:g} s)")
-        for label, bar in lines:
-            console.print(Text(" " * (10 - cell_len(label)) + f"{label} ", style="dim") + Text(bar))
+        tl = timeline(report.sim.metrics, report.sim.scenario)
+        plot = columns(tl, plot_width(tl, width, LANG))
+        span = (plot[0].t1 - plot[0].t0) if plot else tl.bucket_s
+        console.print(f"\ntimeline (one column = {span:g} s; serving = targets that answer)")
+        for line in lines:
+            console.print(line, no_wrap=True, crop=True)
     if s["failures"]:
         console.print("\nfailed requests:")
         for f in s["failures"]:

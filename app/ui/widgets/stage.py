@@ -1,9 +1,10 @@
 """The cluster stage: a load balancer, its targets (hosts or nginx slots) and the traffic between.
 
-One widget draws a whole simulation pane - diagram, metrics line and a capacity/failure chart -
-from an immutable `Frame`, so an animation tick costs one redraw and no layout. Versions differ
-by colour *and* by shape (◇ old, ◆ new); links that receive traffic are solid (━━▸), others
-dashed (╌╌), so the stage reads without colour too.
+One widget draws a whole simulation pane - diagram, metrics line (what users get: targets that
+answer of those needed, traffic by version, p95) and the capacity chart (widgets/chart.py) -
+from an immutable `Frame` and `Timeline`, so an animation tick costs one redraw and no layout.
+Versions differ by colour *and* by shape (◇ old, ◆ new); links that receive traffic are solid
+(━━▸), others dashed (╌╌), so the stage reads without colour too.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from app.ui.widgets.canvas import Line, LinesView, Palette, centre, fit
+from app.ui.widgets.canvas import Line, LinesView, Palette, centre
+from app.ui.widgets.chart import ChartStyles, chart_lines, duration, ideal_rows
 from app.words import word
+from models.chart import EMPTY, Timeline, timeline
 from models.frames import Frame, NodeView
 
 BOX_W = 7  # ┌─────┐
 TRUNK_X = BOX_W + 2
 DOT_GAP = 3  # cells between two requests on the same link
-BARS = "▁▂▃▄▅▆▇█"
 PROBE_SHOWN_S = 8.0  # simulated seconds a routine probe's result stays next to its node
 # A probe's result as the stage words it; the glyph carries pass/fail without colour.
 CHECK_WORDS = {"200": "check.ok", "500": "check.http500", "down": "check.down",
@@ -39,9 +41,9 @@ JOINS = {
 }
 
 
-def timeline_of(sim) -> tuple[tuple[int, int], ...]:
-    """(fewest serving, failed requests) per metrics bucket: what the capacity chart draws."""
-    return tuple((b.serving_min, b.failed) for b in sim.metrics.buckets)
+def timeline_of(sim) -> Timeline:
+    """What the capacity chart and the metrics line read of a run so far (immutable)."""
+    return timeline(sim.metrics, sim.scenario)
 
 
 @dataclass(frozen=True)
@@ -86,26 +88,6 @@ def format_clock(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def spark(values: list[int], top: int) -> list[int]:
-    """Bar heights 0..8 (0 = nothing) for values scaled to `top`."""
-    if top <= 0:
-        return [0 for _ in values]
-    return [0 if v <= 0 else max(1, min(8, round(8 * v / top))) for v in values]
-
-
-def squeeze(timeline: tuple[tuple[int, int], ...], width: int) -> list[tuple[int, int]]:
-    """Fit the whole run into `width` columns: lowest capacity and summed failures per column."""
-    n = len(timeline)
-    if n <= width or width <= 0:
-        return list(timeline)
-    per = -(-n // width)
-    out = []
-    for i in range(0, n, per):
-        chunk = timeline[i:i + per]
-        out.append((min(c for c, _ in chunk), sum(f for _, f in chunk)))
-    return out
-
-
 class ClusterView(LinesView):
     """One simulation pane of the stage: diagram, metrics and chart, drawn as lines."""
 
@@ -120,14 +102,16 @@ class ClusterView(LinesView):
         self.versions = versions
         self.lang = lang
         self.frame: Frame | None = None
-        self.timeline: tuple[tuple[int, int], ...] = ()
+        self.timeline: Timeline = EMPTY
         self.focus_names: frozenset[str] = frozenset()
         self.dots: dict[str, list[int]] = {}
         self._served: dict[str, int] = {}
         self._link_len = {0: 8, 1: 4}
+        self._chart_key: tuple | None = None
+        self._chart_lines: list[Line] = []
 
     # --- what the screen calls -----------------------------------------------------------
-    def show(self, frame: Frame, timeline: tuple[tuple[int, int], ...],
+    def show(self, frame: Frame, timeline: Timeline,
              focus: frozenset[str] = frozenset(), *, animate: bool = False) -> None:
         """Draw `frame`; when animating, requests served since the last frame set off dots."""
         if animate:
@@ -213,63 +197,43 @@ class ClusterView(LinesView):
         avail = height - 2  # below the title, above the metrics line
         rows = self.rows(frame, max(1, avail))
         n = len(rows)
-        label_w = max(cell_len(word("chart.capacity", self.lang)),
-                      cell_len(word("chart.failed", self.lang)))
-        chart_w = width - label_w - 2
-        # Room is handed out in order of use: the diagram, a one-row chart, air between
-        # nodes, a taller chart, more air; whatever is left goes above the diagram.
+        # Room is handed out in order of use: the diagram, a small chart (a capacity row,
+        # failures, the time axis), air between nodes, a taller chart, more air, the rest of
+        # the chart (a row per target, latency, the legend); what is left goes above the diagram.
+        want = ideal_rows(self.timeline.top) * (2 if avail >= 40 else 1) + 5
         used = max(3, n)
-        cap_rows = 0
-        if avail - used >= 3 and chart_w >= 8:
-            cap_rows, used = 1, used + 3
+        chart_h = 0
+        if avail - used >= 4 and width >= 24:
+            chart_h, used = 3, used + 4  # a blank row above the chart
         spacing = 1
         if n > 1 and avail - used >= n - 1:
             spacing, used = 2, used + n - 1
-        while cap_rows and cap_rows < 6 and avail - used >= 1 and (cap_rows < 4 or n <= 6):
-            cap_rows, used = cap_rows + 1, used + 1
+        while chart_h and chart_h < min(want, 8 if n > 6 else want) and avail - used >= 1:
+            chart_h, used = chart_h + 1, used + 1
         if 1 < n <= 6 and avail - used >= n - 1:
             spacing, used = 3, used + n - 1
+        while chart_h and chart_h < want and avail - used >= 1:
+            chart_h, used = chart_h + 1, used + 1
         top = max(0, avail - used) // 3
         lines.extend([] for _ in range(top))
         diagram = self._diagram(frame, rows, spacing, width, pal)
-        room = avail - top - (cap_rows + 2 if cap_rows else 0)
+        room = avail - top - (chart_h + 1 if chart_h else 0)
         lines.extend(diagram[:max(1, room)])
-        if cap_rows:
+        if chart_h:
             lines.append([])
-            lines.extend(self._chart(frame, label_w, chart_w, cap_rows, pal))
+            lines.extend(self._chart(width, chart_h, pal))
         lines.append(self._metrics_line(frame, pal, width))
         return lines
 
-    def _chart(self, frame: Frame, label_w: int, chart_w: int, cap_rows: int,
-               pal: Palette) -> list[Line]:
-        """Capacity as bars `cap_rows` high, failures as one row of bars, whole run in view."""
-        columns = squeeze(self.timeline, chart_w)
-        cap = [c for c, _ in columns]
-        fails = [f for _, f in columns]
-        top = max(max(cap, default=0), frame.instances, 1)
-        levels = cap_rows * 8
-        heights = [0 if c <= 0 else max(1, round(levels * c / top)) for c in cap]
-        out: list[Line] = []
-        for r in range(cap_rows):
-            floor = (cap_rows - 1 - r) * 8  # levels below this text row
-            cells = []
-            for h, c in zip(heights, cap, strict=True):
-                if c <= 0:
-                    cells.append("·" if r == cap_rows - 1 else " ")
-                elif h >= floor + 8:
-                    cells.append("█")
-                elif h > floor:
-                    cells.append(BARS[h - floor - 1])
-                else:
-                    cells.append(" ")
-            label = word("chart.capacity", self.lang) if r == cap_rows - 1 else ""
-            out.append([Segment(fit(label, label_w), pal.dim), Segment(" ▕", pal.dim),
-                        Segment("".join(cells), pal.healthy)])
-        bars = spark(fails, max(fails, default=0))
-        out.append([Segment(fit(word("chart.failed", self.lang), label_w), pal.dim),
-                    Segment(" ▕", pal.dim),
-                    Segment("".join(BARS[b - 1] if b else " " for b in bars), pal.error)])
-        return out
+    def _chart(self, width: int, height: int, pal: Palette) -> list[Line]:
+        """The chart's lines, kept while the timeline, size and colours stay: moving request
+        dots redraw the pane many times a second without a new timeline."""
+        key = (self.timeline, width, height, pal, self.lang)
+        if self._chart_key != key:
+            self._chart_key = key
+            self._chart_lines = chart_lines(self.timeline, width, height, ChartStyles.of(pal),
+                                            self.lang)
+        return self._chart_lines
 
     def _title_line(self, width: int, pal: Palette) -> Line:
         line: Line = [Segment(self.label, pal.strong)]
@@ -283,29 +247,43 @@ class ClusterView(LinesView):
         return line
 
     def _metrics_line(self, frame: Frame, pal: Palette, width: int) -> Line:
-        """Serving, ok, failed, instances and time; the least needed go first when it is narrow."""
-        lang = self.lang
-        parts = {
-            "serving": Segment(word("m.serving", lang, n=frame.serving, total=frame.instances),
-                               pal.healthy if frame.serving else pal.error),
-            "ok": Segment(word("m.ok", lang, n=f"{frame.ok:,}")),
-            "failed": Segment(word("m.failed", lang, n=f"{frame.failed:,}"),
-                              pal.error if frame.failed else Style()),
-            "instances": Segment(word("m.instances", lang, n=frame.instances)),
-            "time": Segment(word("m.time", lang, t=format_clock(frame.t)), pal.dim),
+        """What users get: targets answering of those needed, traffic by version, p95 latency,
+        failures; then ok, instances and time, which go first when it is narrow."""
+        lang, tl = self.lang, self.timeline
+        answering, needed = frame.answering, frame.needed or frame.instances
+        serving_style = (pal.healthy if answering >= needed else
+                         pal.warning if answering else pal.error)
+        share: Line = []
+        for version, pct in tl.share:
+            if share:
+                share.append(Segment(" / ", pal.dim))
+            share.append(Segment(f"{version} {pct:.0f}%", self.version_style(version)[1]))
+        parts: dict[str, Line] = {
+            "serving": [Segment(word("m.serving", lang, n=answering, total=needed),
+                                serving_style)],
+            "share": share,
+            "p95": ([Segment(word("m.p95", lang, t=duration(tl.p95_ms)))]
+                    if tl.p95_ms is not None else []),
+            "failed": [Segment(word("m.failed", lang, n=f"{frame.failed:,}"),
+                               pal.error if frame.failed else Style())],
+            "ok": [Segment(word("m.ok", lang, n=f"{frame.ok:,}"))],
+            "instances": [Segment(word("m.instances", lang, n=frame.instances))],
+            "time": [Segment(word("m.time", lang, t=format_clock(frame.t)), pal.dim)],
         }
-        order = ["serving", "ok", "failed", "instances", "time"]
-        for drop in ("", "ok", "time"):
-            if drop:
+        order = [k for k in ("serving", "share", "p95", "failed", "ok", "instances", "time")
+                 if parts[k]]
+        sep = " · "
+        for drop in ("", "ok", "instances", "time", "p95", "share"):
+            if drop in order:
                 order.remove(drop)
-            sep = " · " if drop != "time" else " "
-            if sum(cell_len(parts[k].text) for k in order) + len(sep) * (len(order) - 1) <= width:
+            size = sum(cell_len(seg.text) for k in order for seg in parts[k])
+            if size + len(sep) * (len(order) - 1) <= width:
                 break
         line: Line = []
         for key in order:
             if line:
                 line.append(Segment(sep, pal.dim))
-            line.append(parts[key])
+            line.extend(parts[key])
         return line
 
     def _diagram(self, frame: Frame, rows: list[Row], spacing: int, width: int,
