@@ -139,7 +139,7 @@ async def test_in_place_step_three_has_two_targets_out_of_service():
         assert frame.serving == 2
         shown = lines_text(screen.query_one("#pane-main", ClusterView))
         assert shown.count(word("st.unused", "en")) == 2
-        assert "serving 2/4" in shown
+        assert word("m.serving", "en", n=2, total=4) in shown
         assert section.steps[2].focus == ("web-1", "web-2")
         # Focused nodes carry a text mark, not only a colour.
         assert shown.count("»") == 2

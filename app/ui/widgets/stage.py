@@ -248,7 +248,8 @@ class ClusterView(LinesView):
 
     def _metrics_line(self, frame: Frame, pal: Palette, width: int) -> Line:
         """What users get: targets answering of those needed, traffic by version, p95 latency,
-        failures; then ok, instances and time, which go first when it is narrow."""
+        failures; then instances, ok and time. When it is narrow, ok goes first, then time,
+        p95, instances (lessons point at the instance count) and the share."""
         lang, tl = self.lang, self.timeline
         answering, needed = frame.answering, frame.needed or frame.instances
         serving_style = (pal.healthy if answering >= needed else
@@ -270,10 +271,10 @@ class ClusterView(LinesView):
             "instances": [Segment(word("m.instances", lang, n=frame.instances))],
             "time": [Segment(word("m.time", lang, t=format_clock(frame.t)), pal.dim)],
         }
-        order = [k for k in ("serving", "share", "p95", "failed", "ok", "instances", "time")
+        order = [k for k in ("serving", "share", "p95", "failed", "instances", "ok", "time")
                  if parts[k]]
         sep = " · "
-        for drop in ("", "ok", "instances", "time", "p95", "share"):
+        for drop in ("", "ok", "time", "p95", "instances", "share"):
             if drop in order:
                 order.remove(drop)
             size = sum(cell_len(seg.text) for k in order for seg in parts[k])
