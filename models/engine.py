@@ -639,7 +639,11 @@ class Simulation:
             host.stopped_line = self._line
         self._log("switch", slot.name, detail, self._line)
         self._capacity_changed()
-        return Msg.of("switched", host=host.name, port=port), ()
+        # Only a reload onto an app that answers well drops nothing; say what users get now.
+        proc = slot.process
+        key = ("switched_empty" if proc is None or not proc.answers
+               else "switched_500" if not proc.good else "switched")
+        return Msg.of(key, host=host.name, port=port), ()
 
     def _health_lines(self, holders) -> list[str]:
         lines = []

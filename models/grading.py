@@ -25,6 +25,7 @@ from .exercises import (
     CRITERIA,
     GOAL,
     ORDER,
+    STRATEGY,
     ZERO_DOWNTIME,
     CriterionSpec,
     Exercise,
@@ -58,6 +59,12 @@ class Note:
     @staticmethod
     def of(key: str, **params: object) -> Msg:
         return Msg(key, tuple(params.items()), "grade")
+
+
+def cause_note(cause: str) -> Msg:
+    """Why requests of one engine failure cause failed, in one sentence."""
+    key = CAUSE_NOTES.get(cause)
+    return Note.of(key) if key else Note.of("cause_other", cause=cause)
 
 
 def criterion_label(criterion_id: str) -> Msg:
@@ -291,6 +298,17 @@ def goal_reached(exercise: Exercise, sim: Simulation) -> bool:
                if spec.id in END_STATE_CRITERIA)
 
 
+def judge_so_far(exercise: Exercise, sim: Simulation) -> tuple[CriterionResult, ...]:
+    """The exercise's criteria judged on the live run as it stands, without finishing it (the
+    practice console's coaching reads this). The end-state criteria (goal, clean-up) say
+    whether the run is there yet; a strategy that must switch is not failed for not having
+    switched yet."""
+    actions = tuple(r.action for r in sim.results)
+    judge = _Judge(sim, actions, _EndState.of(sim, actions))
+    return tuple(judge.criterion(replace(spec, switch=False) if spec.id == STRATEGY else spec)
+                 for spec in _ordered(exercise.criteria))
+
+
 def _ordered(specs: tuple[CriterionSpec, ...]) -> list[CriterionSpec]:
     return sorted(specs, key=lambda s: CRITERIA.index(s.id) if s.id in CRITERIA else len(CRITERIA))
 
@@ -370,8 +388,7 @@ class _Judge:
         if not m.failures:
             return True, Note.of("zero_downtime_ok", requests=m.requests), None, None
         first = min(m.failures.values(), key=lambda f: (f.first_t, f.line or 0))
-        key = CAUSE_NOTES.get(first.cause)
-        cause = Note.of(key) if key else Note.of("cause_other", cause=first.cause)
+        cause = cause_note(first.cause)
         note = Note.of("zero_downtime_failed", failed=m.failed, requests=m.requests,
                        when=self.when(first.first_t, first.line), cause=cause)
         return False, note, first.first_t, first.line
@@ -509,4 +526,5 @@ class _Judge:
 
 
 __all__ = ["Grade", "CriterionResult", "RunVerdict", "Note", "grade", "grade_once", "grade_live",
-           "grade_run", "goal_reached", "criterion_label", "run_seeds", "timed_actions", "RUNS"]
+           "grade_run", "goal_reached", "judge_so_far", "cause_note", "criterion_label",
+           "run_seeds", "timed_actions", "RUNS"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.actions import Action, ActionResult
+from models.coaching import Checkpoint, Coaching, checkpoint, coach, focus
 from models.engine import Simulation
 from models.exercises import Exercise
 from models.frames import Frame
@@ -54,6 +55,7 @@ class PracticeSession:
         # already meets it (the bad build: blue serving, nothing to clean) is not a finish.
         self.goal_missed = not goal_reached(exercise, self.sim)
         self._reference_facts: dict | None = None  # the reference's run, measured when asked
+        self._checkpoint: Checkpoint | None = None  # the run as the current command began
 
     # --- what the screen reads -------------------------------------------------------------
     @property
@@ -93,7 +95,19 @@ class PracticeSession:
     def begin(self, action: Action) -> None:
         if self.graded:
             raise RuntimeError("the attempt is graded; reset or undo first")
+        self._checkpoint = checkpoint(self.exercise, self.sim)
         self.sim.begin(action)
+
+    def coaching(self) -> Coaching | None:
+        """What the current (or last) command has done to users so far, by the exercise's
+        criteria on the run as it stands (None before any command)."""
+        if self._checkpoint is None:
+            return None
+        return coach(self.exercise, self.sim, self._checkpoint)
+
+    def focus(self) -> str | None:
+        """The criterion a hint should be about now (the first at risk or failed)."""
+        return focus(self.exercise, self.sim)
 
     def step(self, until: float) -> ActionResult | None:
         """Move the running command on to simulated time `until`; its result once it ends."""
@@ -127,6 +141,7 @@ class PracticeSession:
     def _rebuild(self, actions: tuple[Action, ...]) -> None:
         self.sim = self.exercise.new_simulation()
         self.grade = None
+        self._checkpoint = None
         self.goal_missed = not goal_reached(self.exercise, self.sim)
         for action in actions:
             self.sim.run(action)

@@ -53,7 +53,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "chart.reason.": CHART_REASONS,  # widgets/chart.py: the failure legend
 }
 # Tables whose keys models/ names by the short key alone (`Msg.of`, `Note.of`, or a table of them).
-MESSAGE_TABLES = ("msg", "grade")
+MESSAGE_TABLES = ("msg", "grade", "coach")
 # Literals shaped like a key, under a table's name, that are something else.
 NOT_KEYS = {"app.help", "app.quit", "app.switch_lang",  # Textual actions
             "app.tcss", "app.ui.screens.practice", "practice.py", "progress.db"}  # files

@@ -15,7 +15,8 @@ TYPING_KEYS = (("Enter", "practice.help.enter"), ("Tab", "practice.help.tab"),
 OTHER_KEYS = (("/  i", "practice.help.type"), ("h", "practice.help.hint"),
               ("u", "practice.help.undo"), ("r", "practice.help.reset"),
               ("d", "practice.help.done"), ("s", "practice.help.solution"),
-              ("e", "practice.help.exercises"), ("← →", "practice.help.replay"),
+              ("e", "practice.help.exercises"), ("x", "practice.help.exam"),
+              ("← →", "practice.help.replay"),
               ("l", "practice.help.lang"), ("?", "key.help"), ("Esc", "practice.help.back"))
 
 

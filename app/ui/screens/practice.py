@@ -37,6 +37,7 @@ from app.ui.widgets.grade_view import grade_report
 from app.ui.widgets.stage import ClusterView, format_clock, timeline_of
 from app.words import render, word
 from models.actions import Action, ActionResult
+from models.coaching import FAILING, OK, RISK, Coaching
 from models.exercises import Exercise
 from models.grading import Grade
 from models.grammar import offered
@@ -61,11 +62,16 @@ PRACTICE_KEYS = (
     ("shift+right", "scrub(1)", "practice.key.replay_next", False),
     ("escape", "leave", "practice.key.back"),
     ("e", "exercises", "practice.key.exercises"),
+    ("x", "exam", "practice.key.exam"),
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "help", "key.help"),
 )
 LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercises", "replay",
-                  "scrub", "help", "leave"}
+                  "scrub", "help", "leave", "exam"}
+# How a coaching mark looks: its style, and the word that says it besides the symbol.
+MARK_STYLES = {OK: "", RISK: "bold yellow", FAILING: "bold red"}
+MARK_WORDS = {OK: "coach.mark_ok", RISK: "coach.mark_risk", FAILING: "coach.mark_failing"}
+LIVE_MARK_S = 0.25  # a running command's live mark is recomputed at most this often (wall s)
 
 
 def vocabulary_of(session: PracticeSession) -> Vocabulary:
@@ -133,8 +139,12 @@ class PracticeScreen(Screen):
         lang: str
 
     def __init__(self, exercise: str | Exercise, lang: str | None = None, *,
-                 instant: bool | None = None):
+                 instant: bool | None = None, exam: bool = False):
         super().__init__()
+        # Exam mode: no coaching marks until the grade (the quiz's practical always; a toggle
+        # in practice). Marks are still computed, and shown once the attempt is graded.
+        self.exam = exam
+        self._live_mark: tuple[float, Coaching | None] = (0.0, None)
         self._exercise_arg = exercise  # `lang` is the opener's; the screen follows the app's
         self._instant_arg = instant
         self.session: PracticeSession | None = None
@@ -288,10 +298,18 @@ class PracticeScreen(Screen):
             speed = speed_after(time.monotonic() - self._command_started)
             text.append(word("practice.bar.running", lang, command=session.sim.current.text(),
                              speed=f"{speed:.0f}"), style="bold yellow")
+            live = None if self.exam else self.live_mark()
+            if live is not None:
+                text.append("  " + live.symbol + " " + word(MARK_WORDS[live.level], lang),
+                            style=MARK_STYLES[live.level] or "bold green")
+                if live.failed:
+                    text.append(f" ({live.failed})", style=MARK_STYLES[live.level])
         else:
             text.append(word("practice.bar.ready", lang, n=len(session.actions)))
         if session.demo:
             text.append("  · " + word("practice.bar.demo", lang), style="italic")
+        if self.exam and not session.graded:
+            text.append("  · " + word("practice.bar.exam", lang), style="italic")
         self.query_one("#practice-bar", Static).update(text)
 
     def replay_where(self, stop: Stop) -> str:
@@ -356,11 +374,23 @@ class PracticeScreen(Screen):
             action: Action = payload
             return Text(f"{action.line:>3} › {action.text()}", style="bold")
         if kind == "result":
-            result: ActionResult = payload
-            text = Text("    " + ("✓ " if result.ok else "✗ ") + render(result.message, lang),
-                        style="" if result.ok else "bold red")
+            result, coaching = payload
+            marked = coaching is not None and not (self.exam and not self.graded)
+            if not result.ok:
+                symbol, style = "✗ ", "bold red"
+            elif marked:
+                symbol, style = coaching.symbol + " ", MARK_STYLES[coaching.level]
+            else:
+                symbol, style = "· ", ""
+            text = Text("    " + symbol + render(result.message, lang), style=style)
             for line in result.lines:
                 text.append("\n      " + render(line, lang))
+            if marked and coaching.level != OK:
+                text.append("\n      " + coaching.symbol + " "
+                            + word(MARK_WORDS[coaching.level], lang) + ": ",
+                            style=MARK_STYLES[coaching.level])
+                text.append(" ".join(render(reason, lang) for reason in coaching.reasons),
+                            style=MARK_STYLES[coaching.level].replace("bold ", ""))
             return text
         if kind == "undo":
             action = payload
@@ -445,6 +475,7 @@ class PracticeScreen(Screen):
         """Start `action` on the live simulation; it animates, or ends at once when instant."""
         self.session.begin(action)
         self._command_started = time.monotonic()
+        self._live_mark = (0.0, None)
         self.add_log("command", action)
         if self.instant:
             self.command_finished(self.session.finish_current())
@@ -461,7 +492,7 @@ class PracticeScreen(Screen):
             self.command_finished(result, chain=False)
 
     def command_finished(self, result: ActionResult, *, chain: bool = True) -> None:
-        self.add_log("result", result)
+        self.add_log("result", (result, self.session.coaching()))
         session = self.session
         if session.demo:
             following = session.next_pending()
@@ -485,7 +516,8 @@ class PracticeScreen(Screen):
         while self.session.demo and (following := self.session.next_pending()) is not None:
             self.session.begin(following)
             self.add_log("command", following)
-            self.add_log("result", self.session.finish_current())
+            result = self.session.finish_current()
+            self.add_log("result", (result, self.session.coaching()))
         self.grade_attempt()
 
     def _tick(self) -> None:
@@ -517,6 +549,8 @@ class PracticeScreen(Screen):
                                                  grade, self.lang))
         self._replays.clear()
         self.replay_stop = session.first_failure_stop() or session.end_stop()
+        if self.exam:
+            self.rewrite_log()  # graded: the marks exam mode kept back are shown now
         self.refresh_all()
         self.set_focus(None)
         self.query_one("#practice-side", VerticalScroll).scroll_home(animate=False)
@@ -543,7 +577,7 @@ class PracticeScreen(Screen):
             return False  # typed letters go to the input; the footer shows the input's keys
         if action in ("replay", "scrub"):
             return self.graded
-        if action == "exercises":
+        if action in ("exercises", "exam"):
             return not self.exercise_locked
         if action in ("hint", "done"):
             return not (self.graded or self.session.demo)
@@ -551,11 +585,29 @@ class PracticeScreen(Screen):
             return not self.session.demo
         return True
 
+    def live_mark(self) -> Coaching | None:
+        """The running command's mark so far, recomputed at most every `LIVE_MARK_S`."""
+        now = time.monotonic()
+        at, mark = self._live_mark
+        if mark is None or now - at >= LIVE_MARK_S:
+            mark = self.session.coaching()
+            self._live_mark = (now, mark)
+        return mark
+
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
     def on_descendant_blur(self) -> None:
         self.refresh_bindings()
+
+    def action_exam(self) -> None:
+        """Coaching off (exam) or on; the grade is the same either way."""
+        if self.exercise_locked:
+            return
+        self.exam = not self.exam
+        self.add_log("note", "coach.exam_on" if self.exam else "coach.exam_off")
+        self.rewrite_log()
+        self.show_bar()
 
     def action_type(self) -> None:
         self.focus_input()

@@ -503,6 +503,7 @@ class QuizScreen(Screen):
         self.practice_note = ""
         screen = factory(shown.question.exercise, self.lang)
         screen.exercise_locked = True  # the grade must be for this question's exercise
+        screen.exam = True  # a question is an exam: no coaching until the grade
         self.app.push_screen(screen, callback=self.take_grade)
 
     def take_grade(self, result: object) -> None:
