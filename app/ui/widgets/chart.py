@@ -171,9 +171,30 @@ def capacity_rows(tl: Timeline, cols: tuple[Column, ...], rows: int, label_w: in
     unit = top / rows
     needed_row = max(0, min(rows - 1, -(-needed * rows // top) - 1)) if needed else -1
     step = max(1, top // 4)
+    # Each distinct column's cells, bottom row first, worked out once: a stretched or steady
+    # run repeats the same column many times, and the chart is redrawn on every tick.
+    stacks: dict[tuple, list[tuple[str, Style | None]]] = {}
+    for c in cols:
+        key = (c.low, c.high, c.at_low, c.at_high)
+        if key in stacks:
+            continue
+        cells = []
+        for r in range(rows):
+            centre = (r + 0.5) * unit
+            if c.low >= centre:
+                cells.append(version_look(tl, version_at(c.at_low, tl.versions, centre), styles))
+            elif c.high >= centre:
+                _, style = version_look(tl, version_at(c.at_high, tl.versions, centre), styles)
+                cells.append((RANGE_GLYPH, style))
+            elif r == needed_row:
+                cells.append((NEEDED_GLYPH, styles.warning))
+            else:
+                cells.append((" ", None))
+        stacks[key] = cells
+    column_cells = [stacks[(c.low, c.high, c.at_low, c.at_high)] for c in cols]
     out: list[Line] = []
     for r in range(rows - 1, -1, -1):
-        upper, centre = (r + 1) * unit, (r + 0.5) * unit
+        upper = (r + 1) * unit
         value = round(upper)
         labelled = abs(upper - value) < 1e-9 and (value in (top, needed) or value % step == 0)
         label = word("chart.capacity", lang) if r == rows - 1 else ""
@@ -182,17 +203,9 @@ def capacity_rows(tl: Timeline, cols: tuple[Column, ...], rows: int, label_w: in
                       Segment(tick, styles.warning if r == needed_row else styles.dim),
                       Segment("┤" if labelled else "│", styles.dim)]
         run, run_style = "", None
-        for c in cols:
-            if c.low >= centre:
-                glyph, style = version_look(tl, version_at(c.at_low, tl.versions, centre), styles)
-            elif c.high >= centre:
-                _, style = version_look(tl, version_at(c.at_high, tl.versions, centre), styles)
-                glyph = RANGE_GLYPH
-            elif r == needed_row:
-                glyph, style = NEEDED_GLYPH, styles.warning
-            else:
-                glyph, style = " ", None
-            if style != run_style and run:
+        for cells in column_cells:
+            glyph, style = cells[r]
+            if style is not run_style and run:
                 line.append(Segment(run, run_style))
                 run = ""
             run += glyph
