@@ -74,7 +74,7 @@ def _pane(name: str, pane: PaneFile, lines: TomlLines) -> PaneSpec:
                        faulty_version=scenario.new_version,
                        deregistration_delay_s=pane.deregistration_delay_s,
                        workers=pane.workers, service_mean_s=pane.service_mean_s)
-    return PaneSpec(name, scenario, params, pane.seed, strategy, pane.batch)
+    return PaneSpec(name, scenario, params, pane.seed, strategy, pane.batch, pane.hidden)
 
 
 class _PaneHistory:
@@ -162,7 +162,12 @@ def _step(index: int, step: StepFile, panes: dict[str, PaneSpec], stage: str,
         if not known:
             raise CourseFileError(path, f"step '{step_id}' focuses on '{name}', which is no "
                                   f"{kinds} here", lines.line(here + ("focus", number)))
-    return StepSpec(step_id, run, until, tuple(step.fresh), pipeline, tuple(step.focus))
+    for number, name in enumerate(step.show):
+        if name not in panes:
+            raise CourseFileError(path, f"step '{step_id}' shows unknown pane '{name}'",
+                                  lines.line(here + ("show", number)))
+    return StepSpec(step_id, run, until, tuple(step.fresh), pipeline, tuple(step.focus),
+                    tuple(step.show))
 
 
 def _pipeline(pipeline: PipelineFile, lines: TomlLines, here: Keys) -> PipelineSpec:

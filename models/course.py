@@ -32,6 +32,7 @@ class PaneSpec:
     seed: int = 1
     strategy: str | None = None  # set: the pane plays this script; steps say `until` when
     batch: int = 2
+    hidden: bool = False  # on the stage only at steps that `show` it
 
     def new_simulation(self) -> Simulation:
         return Simulation(self.scenario, self.params, self.seed)
@@ -47,6 +48,7 @@ class StepSpec:
     fresh: tuple[str, ...] = ()  # panes that start over before this step
     pipeline: PipelineSpec | None = None
     focus: tuple[str, ...] = ()
+    show: tuple[str, ...] = ()  # the panes on the stage at this step; () = every pane not hidden
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,12 @@ class StagePlayer:
         return self.panes[pane].sim  # type: ignore[union-attr]
 
 
+def shown_panes(section: SectionSpec, k: int) -> tuple[str, ...]:
+    """The panes the stage shows at step k: the step's `show`, else every pane not hidden."""
+    step = section.steps[k]
+    return step.show or tuple(p.name for p in section.panes if not p.hidden)
+
+
 def narrate(section: SectionSpec, k: int, text: str, player: StagePlayer | None = None) -> str:
     """Step k's `text` with its placeholders filled from the engine: the panes' parameters, and
     the step's end state (replayed here unless `player` already stands at the end of step k)."""
@@ -295,6 +303,6 @@ def narrate(section: SectionSpec, k: int, text: str, player: StagePlayer | None 
     return fill(text, value)
 
 
-__all__ = ["narrate", "PaneSpec", "StepSpec",
+__all__ = ["narrate", "shown_panes", "PaneSpec", "StepSpec",
            "SectionSpec", "SectionText", "StepText", "StagePlayer",
            "HealthCheck", "Fleet", "CLUSTER", "PIPELINE", "TABLE", "STAGES", "END"]

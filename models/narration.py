@@ -75,6 +75,7 @@ STATE: dict[str, Callable[[Simulation, tuple[float, ...]], float | int | None]] 
     "peak_p95_ms": lambda s, w: _peak_p95(s),
     "queue_peak": lambda s, w: s.metrics.queue_peak,
     "t_s": lambda s, w: round(s.now),
+    "queued": lambda s, w: sum(n.queued for n in s.frame().nodes),  # waiting now
     "draining_in_flight": lambda s, w: sum(n.in_flight for n in s.frame().nodes
                                            if n.lb == "draining"),
     "wait_s": lambda s, w: w[0] if w else None,  # the step's first `wait N` on this pane

@@ -54,11 +54,13 @@ def run_as_the_screen(exercise: Exercise, script: str) -> PracticeSession:
     return session
 
 
-def pane_size(section) -> tuple[int, int]:
-    """The content size of each stage widget of `section`'s lesson at 120×36."""
+def pane_size(section, k: int = 0) -> tuple[int, int]:
+    """The content size of each stage widget of `section`'s lesson at 120×36, at step k."""
+    from models.course import shown_panes
+
     if section.stage == PIPELINE:
         return PIPELINE_PANE
-    return ONE_PANE if len(section.panes) == 1 else TWO_PANES
+    return ONE_PANE if len(shown_panes(section, k)) == 1 else TWO_PANES
 
 
 async def settle(pilot, done, what: str, pauses: int = 50) -> None:

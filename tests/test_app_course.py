@@ -24,7 +24,7 @@ from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, receiving, state_key
 from app.words import word
-from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer
+from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer, shown_panes
 from tests.support import loaded_course, new_app, pane_size
 
 COURSE = loaded_course()
@@ -69,8 +69,12 @@ def check_step_on_screen(app, section, lang: str, k: int) -> None:
     assert screen.player.frames() == expected.frames()
     assert not screen.player.animating
     if section.stage == CLUSTER:
+        on_stage = shown_panes(section, k)
         for pane in section.panes:
             view = screen.query_one(f"#pane-{pane.name}", ClusterView)
+            assert view.display == (pane.name in on_stage), pane.name
+            if not view.display:
+                continue
             shown = lines_text(view)
             frame = expected.frames()[pane.name]
             assert view.frame == frame
@@ -105,7 +109,8 @@ async def test_a_section_forward_to_the_end_and_back(section_id, lang):
         await pilot.pause()
         # The sizes test_course_steps draws every step of every section at.
         for view in app.screen.query("ClusterView, PipelineView"):
-            assert tuple(view.content_size) == pane_size(section), view.id
+            if view.display:  # a hidden pane waits for the step that shows it
+                assert tuple(view.content_size) == pane_size(section), view.id
         last = len(section.steps) - 1
         for k in range(last + 1):
             check_step_on_screen(app, section, lang, k)
@@ -427,3 +432,29 @@ async def test_the_comparison_table_is_computed_in_a_worker():
         await pilot.press("l")
         await pilot.pause()
         assert shown != str(view.query_one("#comparison-table").render())
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+async def test_right_at_the_last_step_offers_what_comes_next(lang):
+    """Right at a lesson's end names the quiz, practice where the section has one, and the next
+    section; Right once more opens that section."""
+    section = COURSE.section("5.2.1")
+    app = DeployLabApp(lang=lang, lesson="5.2.1", instant=True, course=COURSE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(len(section.steps) - 1):
+            await pilot.press("right")
+        assert app.screen.k == len(section.steps) - 1
+        assert word("next.title", lang) not in narration_source(app)
+        await pilot.press("right")
+        shown = narration_source(app)
+        assert word("next.title", lang) in shown and word("next.quiz", lang) in shown
+        title = COURSE.text(lang, "5.2.2").title
+        assert word("next.section", lang, id="5.2.2", title=title) in shown
+        assert (word("next.practice", lang) in shown) == bool(section.exercise)
+        await pilot.press("right")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.section.id == "5.2.2"
+        for _ in range(len(COURSE.section("5.2.2").steps)):
+            await pilot.press("right")
+        assert word("next.practice", lang) in narration_source(app)  # 5.2.2 has an exercise

@@ -50,6 +50,31 @@ def test_in_place_at_80x24(snap_compare, lang):
     assert snap_compare(app, press=["right", "right"], terminal_size=(80, 24))
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_busy_hour(snap_compare, lang):
+    """5.1.2's busy hour at 120x36: in-place's two servers with full queues, blue/green next to
+    it at the same traffic."""
+    section = COURSE.section("5.1.2")
+    k = [s.id for s in section.steps].index("busy-hour")
+    app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
+    assert snap_compare(app, press=["right"] * k, terminal_size=(120, 36))
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_summary_table(snap_compare, size, lang):
+    app = DeployLabApp(lang=lang, lesson="5.3", instant=True, course=COURSE)
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_present_at_200x60(snap_compare, lang):
+    """The classroom layout on a projector-sized terminal: the stage scaled up, not 30 empty
+    rows."""
+    app = DeployLabApp(lang=lang, lesson="5.1.3", present=True, instant=True, course=COURSE)
+    assert snap_compare(app, press=["right", "right"], terminal_size=(200, 60))
+
+
 # --- practice and quiz ---------------------------------------------------------------------
 async def practice_with(pilot, commands: list[str]) -> None:
     from app.ui.screens.practice import PracticeScreen

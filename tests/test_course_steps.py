@@ -17,7 +17,7 @@ from app.ui.app import DeployLabApp
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, state_key, timeline_of
 from app.words import word
-from models.course import CLUSTER, PIPELINE, StagePlayer
+from models.course import CLUSTER, PIPELINE, StagePlayer, shown_panes
 from tests.support import loaded_course, pane_size
 
 COURSE = loaded_course()
@@ -46,9 +46,10 @@ def replayed(section, k: int) -> dict:
 def check_stage(section, player: StagePlayer, lang: str, k: int) -> None:
     """What the stage widgets draw for step k, in `lang`, at the lesson's size."""
     texts = COURSE.text(lang, section.id)
-    size = pane_size(section)
+    size = pane_size(section, k)
     if section.stage == CLUSTER:
-        for pane in section.panes:
+        shown = shown_panes(section, k)
+        for pane in (p for p in section.panes if p.name in shown):
             frame = player.frames()[pane.name]
             view = ClusterView(texts.panes.get(pane.name, pane.name), pane.scenario.versions,
                                lang)

@@ -17,7 +17,7 @@ import pytest
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, timeline_of
 from app.words import word
-from models.course import CLUSTER, PIPELINE, StagePlayer, narrate
+from models.course import CLUSTER, PIPELINE, StagePlayer, narrate, shown_panes
 from tests.support import pane_size
 from tests.test_course_steps import COURSE, LANGS, drawing, drawn  # noqa: F401 (a fixture)
 
@@ -35,11 +35,11 @@ class Stage:
         self.section, self.k, self.lang = section, k, lang
         self.focus = frozenset(section.steps[k].focus)
         texts = COURSE.text(lang, section.id)
-        size = pane_size(section)
+        size = pane_size(section, k)
         self.panes: dict[str, str] = {}
         self.metrics: dict[str, str] = {}
         if section.stage == CLUSTER:
-            for pane in section.panes:
+            for pane in (p for p in section.panes if p.name in shown_panes(section, k)):
                 view = ClusterView(texts.panes.get(pane.name, pane.name),
                                    pane.scenario.versions, lang)
                 view.show(player.frames()[pane.name], timeline_of(player.simulation(pane.name)),
@@ -83,6 +83,9 @@ REFERENCES: tuple[tuple[str, str, Check], ...] = (
      lambda s: any(word("chart.capacity", s.lang) in p for p in s.panes.values())),
     (r"draining servers", r"드레이닝 중인 서버",
      lambda s: any(word("st.draining", s.lang) in p for p in s.panes.values())),
+    (r"queued counts", r"대기 수",
+     lambda s: any(word("st.queued", s.lang, n=0).replace("0", "").strip() in p
+                   for p in s.panes.values())),
     (r"in flight", r"처리 중",
      lambda s: any(word("st.in_flight", s.lang, n=0).replace("0", "").strip() in p
                    for p in s.panes.values())),

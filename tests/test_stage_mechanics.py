@@ -88,3 +88,66 @@ def test_the_albs_checks_on_green_show_as_they_happen(lang, drawing):  # noqa: F
             assert word("check.alb", lang, result=word("check.ok", lang)) in line
             seen = True
     assert seen, "the load balancer checked green while it registered"
+
+
+# --- 5.3's table holds every number whole ------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_summary_table_holds_every_number_whole(size, lang):
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from app.ui.app import DeployLabApp
+    from app.ui.widgets.comparison import COLUMNS, ComparisonView
+
+    app = DeployLabApp(lang=lang, lesson="5.3", instant=True, course=COURSE)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ComparisonView)
+        table = view.query_one("#comparison-table")
+        width = table.content_size.width
+        console = Console(width=width, color_system=None, legacy_windows=False)
+        with console.capture() as out:
+            console.print(view.table(view.content_size.width))
+        lines = out.get().splitlines()
+    assert all(cell_len(line.rstrip()) <= width for line in lines)
+    assert not any("…" in line for line in lines)
+    tokens = {token for line in lines for token in line.split()}
+    for row in view.rows:
+        for name, _key, fmt in COLUMNS:
+            assert fmt.format(getattr(row, name)) in tokens, (row.strategy, name)
+    words = {w for _name, key, _fmt in COLUMNS for w in word(key, lang).split()}
+    assert words <= tokens  # headers wrap between words, never inside one
+
+
+# --- 5.1.2's busy hour ---------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_busy_hour_shows_the_queues_the_dip_causes(lang, drawing):  # noqa: F811
+    """The same in-place deployment at 75% of the fleet's capacity: while a batch is out, the two
+    servers left queue requests (drawn next to them) and refuse some; blue/green at the same
+    traffic loses none and answers faster. The narration quotes those numbers."""
+    from models.course import narrate, shown_panes
+
+    section, player = at("5.1.2", "busy-hour")
+    k = [s.id for s in section.steps].index("busy-hour")
+    assert shown_panes(section, k) == ("busy", "busy-bg")
+    busy = player.frames()["busy"]
+    spec = next(p for p in section.panes if p.name == "busy")
+    assert spec.params.rps == 0.75 * spec.scenario.servers * spec.params.capacity_rps
+    queued = [n for n in busy.nodes if n.queued]
+    assert {n.name for n in queued} == {"web-3", "web-4"} and busy.failed > 0
+    shown = draw(section, player, lang, "busy")
+    for node in queued:
+        assert word("st.queued", lang, n=node.queued) in line_of(shown, node.name)
+    body = narrate(section, k, COURSE.text(lang, "5.1.2").steps["busy-hour"].body, player)
+    assert f"{sum(n.queued for n in queued):,}" in body and f"{busy.failed:,}" in body
+
+    section, player = at("5.1.2", "busy-after")
+    in_place, blue_green = (player.simulation(p) for p in ("busy", "busy-bg"))
+    assert in_place.metrics.failed > 0 == blue_green.metrics.failed
+    p95 = {name: sim.metrics.latency().percentile_ms(0.95)
+           for name, sim in (("in-place", in_place), ("blue-green", blue_green))}
+    assert p95["in-place"] > 2 * p95["blue-green"]
+    k = [s.id for s in section.steps].index("busy-after")
+    body = narrate(section, k, COURSE.text(lang, "5.1.2").steps["busy-after"].body)
+    assert f"{round(p95['in-place']):,}" in body and f"{round(p95['blue-green']):,}" in body

@@ -43,6 +43,7 @@ class PaneFile(Struct, forbid_unknown_fields=True, kw_only=True):
     deregistration_delay_s: Annotated[float, Meta(ge=0, le=3600)] = 300.0
     # Finite servers: each app's workers and how long a request holds one (mean seconds).
     # Lessons use seconds-long requests so a drain visibly takes a few seconds.
+    hidden: bool = False  # shown only at the steps that name it in `show`
     workers: Annotated[int, Meta(ge=1, le=256)] = 4
     service_mean_s: Annotated[float, Meta(gt=0, le=60)] = 0.25
 
@@ -68,6 +69,7 @@ class StepFile(Struct, forbid_unknown_fields=True, kw_only=True):
     fresh: list[str] = field(default_factory=list)
     pipeline: PipelineFile | None = None
     focus: list[str] = field(default_factory=list)
+    show: list[str] = field(default_factory=list)  # the panes on the stage (default: not hidden)
 
 
 class FleetFile(Struct, forbid_unknown_fields=True, kw_only=True):

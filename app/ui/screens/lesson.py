@@ -28,7 +28,15 @@ from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, timeline_of
 from app.words import word
-from models.course import CLUSTER, PIPELINE, TABLE, SectionSpec, StagePlayer, narrate
+from models.course import (
+    CLUSTER,
+    PIPELINE,
+    TABLE,
+    SectionSpec,
+    StagePlayer,
+    narrate,
+    shown_panes,
+)
 
 FPS = 30
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # simulated seconds per real second
@@ -77,8 +85,11 @@ class PaneGrid(Container):
     """
 
     def on_resize(self) -> None:
-        self.set_class(len(self.children) > 1 and self.size.width >= SIDE_BY_SIDE_MIN,
-                       "-side-by-side")
+        self.place_panes()
+
+    def place_panes(self) -> None:
+        shown = sum(1 for child in self.children if child.display)
+        self.set_class(shown > 1 and self.size.width >= SIDE_BY_SIDE_MIN, "-side-by-side")
 
 
 class LessonScreen(Screen):
@@ -102,6 +113,7 @@ class LessonScreen(Screen):
         self._ends: dict[int, Snapshot] = {}
         self._behind: int | None = None  # the step the player must still replay to
         self._narrations: dict[tuple[str, int], str] = {}  # (lang, step) -> filled body
+        self.offering_next = False  # Right at the last step: the narration says what is next
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -223,8 +235,9 @@ class LessonScreen(Screen):
     def show_narration(self) -> None:
         step = self.section.steps[self.k]
         text = self.texts().steps[step.id]
+        extra = f"\n\n{self.what_next()}" if self.offering_next and self.k == self.last else ""
         self.query_one("#narration-text", Markdown).update(
-            f"## {text.title}\n\n{self.narration(self.k)}")
+            f"## {text.title}\n\n{self.narration(self.k)}{extra}")
         self.query_one("#narration", VerticalScroll).scroll_home(animate=False)
 
     def clock_text(self) -> str:
@@ -254,8 +267,12 @@ class LessonScreen(Screen):
         focus = self.focus_names()
         stage = self.section.stage
         if stage == CLUSTER:
+            shown_now = set(shown_panes(self.section, self.k))
             for pane in self.section.panes:
                 view = self.query_one(f"#pane-{pane.name}", ClusterView)
+                if view.display != (pane.name in shown_now):
+                    view.display = pane.name in shown_now
+                    self.query_one(PaneGrid).place_panes()
                 frame = frames[pane.name]
                 names = focus | {n.name for n in frame.nodes if n.group in focus}
                 view.show(frame, shown.timelines[pane.name], frozenset(names), animate=animate)
@@ -333,9 +350,41 @@ class LessonScreen(Screen):
             self._remember_end(self.k)
             self.draw(animate=False)
             self.show_step_bar()
+        elif self.offering_next and self.next_section() is not None:
+            self.app.open_section(self.next_section().id)
+        else:
+            self.offering_next = True  # the lesson is over: say what comes next
+            self.show_narration()
+            self.query_one("#narration", VerticalScroll).scroll_end(animate=False)
+
+    def next_section(self):
+        sections = self.app.course.sections
+        index = next(i for i, s in enumerate(sections) if s.id == self.section.id)
+        return sections[index + 1] if index + 1 < len(sections) else None
+
+    def what_next(self) -> str:
+        """The lesson's last words: the quiz, practice where there is one, the next section."""
+        lang = self.lang
+        lines = [f"### {word('next.title', lang)}", ""]
+        try:
+            has_quiz = self.app.quizzes().get(self.section.id) is not None
+        except Exception:  # a broken quiz file: the quiz key says so when pressed
+            has_quiz = False
+        if has_quiz:
+            lines.append(f"- {word('next.quiz', lang)}")
+        if self.section.exercise:
+            lines.append(f"- {word('next.practice', lang)}")
+        following = self.next_section()
+        if following is not None:
+            title = self.app.course.text(lang, following.id).title
+            lines.append(f"- {word('next.section', lang, id=following.id, title=title)}")
+        else:
+            lines.append(f"- {word('next.map', lang)}")
+        return "\n".join(lines)
 
     def action_prev_step(self) -> None:
         self.paused = False
+        self.offering_next = False
         self.enter_step(max(0, self.k - 1), animate=False)
 
     def action_reset(self) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.containers import ScrollableContainer
@@ -102,6 +103,9 @@ class ComparisonView(ScrollableContainer):
         self.lang = lang
         self._render_table()
 
+    def on_resize(self) -> None:
+        self._render_table()  # wide, or turned on its side when the numbers would not fit
+
     def _render_table(self) -> None:
         target = self.query_one("#comparison-table", Static)
         lang = self.lang
@@ -112,28 +116,70 @@ class ComparisonView(ScrollableContainer):
         if self.rows is None:
             target.update(Text(word("tbl.computing", lang), style="italic"))
             return
+        target.update(self.table(max(20, self.content_size.width or 80)))
+
+    def table(self, width: int) -> Table:
+        """The table for a pane `width` cells wide: a strategy per row when every number and
+        every header word fits whole, else a strategy per column (numbers are never cut).
+        Headers wrap between words; units are in the caption."""
+        lang = self.lang
         focus = self.focus_names
-        table = Table(caption=word("tbl.caption", lang, servers=self.fleet.servers,
-                                   rps=f"{self.fleet.rps:g}", seed=self.fleet.seed),
-                      caption_justify="left", header_style="bold", expand=False,
-                      box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True)
-        table.add_column(word("tbl.strategy", lang), no_wrap=True)
-        for name, key, _fmt in COLUMNS:
-            header = word(key, lang)
-            table.add_column(f"» {header}" if name in focus else header, justify="right",
-                             header_style="bold reverse" if name in focus else "bold",
-                             style="bold" if name in focus else "")
-        for row in self.rows:
+        values = [[self._cell(row, name, fmt) for name, _key, fmt in COLUMNS]
+                  for row in self.rows]
+        labels = [self._label(row.strategy) for row in self.rows]
+        headers = [self._header(name, key) for name, key, _fmt in COLUMNS]
+
+        def longest_word(text: str) -> int:
+            return max((cell_len(w) for w in text.split()), default=0)
+
+        # Column widths of each orientation; columns are one cell apart.
+        wide = [max(cell_len(label) for label in labels)] + [
+            max(longest_word(h), *(cell_len(v[i]) for v in values))
+            for i, h in enumerate(headers)]
+        side = [max(longest_word(h) for h in headers)] + [
+            max(longest_word(label), *(cell_len(c) for c in cells))
+            for label, cells in zip(labels, values, strict=True)]
+        caption = word("tbl.caption", lang, servers=self.fleet.servers,
+                       rps=f"{self.fleet.rps:g}", seed=self.fleet.seed)
+        table = Table(caption=caption, caption_justify="left", header_style="bold",
+                      expand=False, box=box.SIMPLE_HEAD, padding=0, show_edge=False)
+        if sum(wide) + len(wide) - 1 <= width:
+            table.add_column(word("tbl.strategy", lang), no_wrap=True, width=wide[0])
+            for i, (name, _key, _fmt) in enumerate(COLUMNS):
+                table.add_column(headers[i], justify="right", width=wide[i + 1],
+                                 header_style="bold reverse" if name in focus else "bold",
+                                 style="bold" if name in focus else "")
+            for row, label, cells in zip(self.rows, labels, values, strict=True):
+                picked = row.strategy in focus
+                table.add_row(Text(label, style="bold underline" if picked else ""),
+                              *(Text(c, style=self._value_style(n, getattr(row, n)))
+                                for (n, _k, _f), c in zip(COLUMNS, cells, strict=True)))
+            return table
+        # On its side: a measure per row, a strategy per column (names wrap, numbers do not).
+        fits = sum(side) + len(side) - 1 <= width
+        table.add_column(word("tbl.strategy", lang), width=side[0] if fits else None)
+        for r, (row, label) in enumerate(zip(self.rows, labels, strict=True)):
             picked = row.strategy in focus
-            label = word(f"strategy.{row.strategy}", lang)
-            cells = [Text(f"» {label}" if picked else f"  {label}",
-                          style="bold underline" if picked else "")]
-            for name, _key, fmt in COLUMNS:
-                value = getattr(row, name)
-                cells.append(Text("–" if value is None else fmt.format(value),
-                                  style=self._value_style(name, value)))
-            table.add_row(*cells)
-        target.update(table)
+            table.add_column(label.strip(), justify="right",
+                             width=side[r + 1] if fits else None,
+                             header_style="bold reverse" if picked else "bold")
+        for i, (name, _key, _fmt) in enumerate(COLUMNS):
+            table.add_row(Text(headers[i], style="bold" if name in focus else ""),
+                          *(Text(values[r][i], style=self._value_style(name, getattr(row, name)))
+                            for r, row in enumerate(self.rows)))
+        return table
+
+    def _cell(self, row, name: str, fmt: str) -> str:
+        value = getattr(row, name)
+        return "–" if value is None else fmt.format(value)
+
+    def _label(self, strategy: str) -> str:
+        label = word(f"strategy.{strategy}", self.lang)
+        return f"» {label}" if strategy in self.focus_names else f"  {label}"
+
+    def _header(self, name: str, key: str) -> str:
+        header = word(key, self.lang)
+        return f"» {header}" if name in self.focus_names else header
 
     @staticmethod
     def _value_style(name: str, value) -> str:

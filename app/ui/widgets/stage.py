@@ -212,6 +212,13 @@ class ClusterView(LinesView):
             chart_h, used = chart_h + 1, used + 1
         if 1 < n <= 6 and avail - used >= n - 1:
             spacing, used = 3, used + n - 1
+        # A projector-sized pane (--present, 200x60): more air between nodes, so the stage fills
+        # the screen instead of leaving half of it empty (the chart grows with it, below).
+        if avail >= 36:
+            if 6 < n <= 12 and spacing < 3 and avail - used >= n - 1 + 8:
+                spacing, used = 3, used + n - 1
+            if 1 < n <= 6 and avail - used >= 2 * (n - 1) + 8:
+                spacing, used = 5, used + 2 * (n - 1)
         while chart_h and chart_h < want and avail - used >= 1:
             chart_h, used = chart_h + 1, used + 1
         top = max(0, avail - used) // 3
