@@ -439,7 +439,7 @@ async def test_right_at_the_last_step_offers_what_comes_next(lang):
     """Right at a lesson's end names the quiz, practice where the section has one, and the next
     section; Right once more opens that section."""
     section = COURSE.section("5.2.1")
-    app = DeployLabApp(lang=lang, lesson="5.2.1", instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.2.1", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for _ in range(len(section.steps) - 1):

@@ -56,14 +56,14 @@ def test_busy_hour(snap_compare, lang):
     it at the same traffic."""
     section = COURSE.section("5.1.2")
     k = [s.id for s in section.steps].index("busy-hour")
-    app = DeployLabApp(lang=lang, lesson="5.1.2", instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.1.2", instant=True)
     assert snap_compare(app, press=["right"] * k, terminal_size=(120, 36))
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_summary_table(snap_compare, size, lang):
-    app = DeployLabApp(lang=lang, lesson="5.3", instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.3", instant=True)
     assert snap_compare(app, terminal_size=size)
 
 
@@ -71,7 +71,7 @@ def test_summary_table(snap_compare, size, lang):
 def test_present_at_200x60(snap_compare, lang):
     """The classroom layout on a projector-sized terminal: the stage scaled up, not 30 empty
     rows."""
-    app = DeployLabApp(lang=lang, lesson="5.1.3", present=True, instant=True, course=COURSE)
+    app = new_app(lang=lang, lesson="5.1.3", present=True, instant=True)
     assert snap_compare(app, press=["right", "right"], terminal_size=(200, 60))
 
 
