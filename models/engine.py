@@ -694,39 +694,51 @@ class Simulation:
             return Msg.of("waited", seconds=f"{seconds:g}"), ()
         holders = self._holders(targets)
         if what == "healthy":
+            # The load balancer's view: a target it does not hold has no health to wait for.
+            # An in-server slot has no load balancer in front of it; its check is direct.
+            unregistered = [h for h in holders if isinstance(h, Instance)
+                            and self.lb.state_of(h.name) in (UNUSED, DRAINING)]
+            if unregistered:
+                raise ActionError(Msg.of("wait_healthy_unregistered", names=_names(unregistered)))
+        if what in ("healthy", "ready"):
             deadline = self.params.wait_healthy_deadline_s
-            ready = self._all_healthy
-            ok_key, late_key = "now_healthy", "not_healthy_in_time"
+            ready = self._all_ready if what == "ready" else self._all_healthy
+            ok_key = "now_ready" if what == "ready" else "now_healthy"
+            late_key = "not_ready_in_time" if what == "ready" else "not_healthy_in_time"
         else:
             deadline = self.params.deregistration_delay_s + 10 * POLL_S
             ready = self._all_drained
             ok_key, late_key = "now_drained", "not_drained_in_time"
+        direct = what == "ready" or all(isinstance(h, Slot) for h in holders)
         end = self.env.now + deadline
         while not ready(holders):
-            broken = self._broken(holders) if what == "healthy" else []
+            broken = self._broken(holders) if direct and what != "drained" else []
             if broken:  # up and answering HTTP 500: waiting longer cannot help
                 raise ActionError(Msg.of("answers_500", names=_names(broken)))
             if self.env.now >= end:
                 raise ActionError(Msg.of(late_key, names=_names(holders), seconds=f"{deadline:g}"))
             yield self.env.timeout(POLL_S)
-        if what == "healthy":
+        if what != "drained":
             self._health_lines(holders)  # a passing check is what a later switch relies on
         return Msg.of(ok_key, names=_names(holders)), ()
 
     def _all_healthy(self, holders) -> bool:
+        """The load balancer's checks pass on every instance (a slot: its direct check)."""
         for h in holders:
-            if isinstance(h, Instance) and h.name in self.lb.targets:
-                if self.lb.targets[h.name].state != HEALTHY:
+            if isinstance(h, Instance):
+                if self.lb.state_of(h.name) != HEALTHY:
                     return False
             elif not self._probe(h)[0]:
                 return False
         return True
 
+    def _all_ready(self, holders) -> bool:
+        """The app answers HTTP 200 on every instance or slot, asked directly."""
+        return all(self._probe(h)[0] for h in holders)
+
     def _broken(self, holders) -> list:
-        """Those checked directly (not through the load balancer) whose app answers HTTP 500."""
-        return [h for h in holders
-                if not (isinstance(h, Instance) and h.name in self.lb.targets)
-                and self._probe(h)[1] == "500"]
+        """Those whose app, asked directly, answers HTTP 500."""
+        return [h for h in holders if self._probe(h)[1] == "500"]
 
     def _all_drained(self, holders) -> bool:
         return not any(isinstance(h, Instance) and self.lb.state_of(h.name) == DRAINING

@@ -232,7 +232,10 @@ GRAMMAR = Grammar((
     row("stop", [SLOT], offer={IN_SERVER: 5}),
     row("switch", [PROXY, PORT], offer={IN_SERVER: 4}),
     row("health", [PROBE_TARGET], offer={BLUEGREEN: 4, IN_SERVER: 3, FLEET: 5, CONSOLE: 6}),
-    row("wait", [SECONDS], ["healthy", Arg(PROBE_TARGET, "target", many=True)],
+    # `ready`: the app answers, asked directly; `healthy`: the load balancer's checks pass (an
+    # in-server slot has no load balancer in front of it: its check is direct).
+    row("wait", [SECONDS], ["ready", Arg(PROBE_TARGET, "target", many=True)],
+        ["healthy", Arg(PROBE_TARGET, "target", many=True)],
         ["drained", Arg(TARGET, "target", many=True)],
         offer={BLUEGREEN: 3, IN_SERVER: 2, FLEET: 2, CONSOLE: 7}, misuse="bad_wait",
         choose="practice.arg.what"),

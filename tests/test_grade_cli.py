@@ -54,6 +54,18 @@ def test_a_failing_attempt_exits_1_and_names_the_line_that_broke_the_rule(tmp_pa
     assert "Not passed" in out
 
 
+def test_wait_healthy_before_register_cannot_run_but_is_graded_with_a_suggestion(tmp_path, capsys):
+    # Not a parse error: the attempt runs on, the grade lists the line (exit 0 or 1, never 2).
+    script = ("launch green 4 v102\nwait healthy green\nregister green\nwait healthy green\n"
+              "deregister blue\nwait drained blue\nterminate blue\n")
+    code = main(["grade", "bluegreen", attempt(tmp_path, script), "--json", "--lang", "en"])
+    out = json.loads(capsys.readouterr().out)
+    assert code in (0, 1) and code == (0 if out["passed"] else 1)
+    errors = out["summary"]["errors"]
+    assert [e["line"] for e in errors] == [2]
+    assert "not registered" in errors[0]["message"] and "wait ready" in errors[0]["message"]
+
+
 def test_korean_output(tmp_path, capsys):
     script = bad_script("in-place", "three-at-once")
     code = main(["grade", "in-place", attempt(tmp_path, script), "--lang", "ko"])

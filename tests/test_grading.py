@@ -127,8 +127,7 @@ def test_the_bad_build_is_cleaned_up_without_users_ever_reaching_green():
     exercise = EXERCISES["bluegreen-bad-build"]
     result = grade(exercise, exercise.solution)
     assert result.passed
-    # `wait healthy` on a broken app is an error the learner sees, with its line: it answers
-    # HTTP 500, so waiting out the deadline would not help.
+    # `wait ready` on the broken green is an error the learner sees, with its line: HTTP 500.
     assert [line for line, _msg in result.errors] == [3]
     assert "HTTP 500" in render(result.errors[0][1], "en")
     pushed = grade(exercise, "launch green 4 v102\nregister green\nwait 120\nderegister blue\n"

@@ -90,7 +90,7 @@ def test_the_usage_text_is_the_design_contract():
         "stop <host:port>",
         "switch <host> <port>",
         "health <target|group>",
-        "wait <seconds> | healthy <target>... | drained <target>...",
+        "wait <seconds> | ready <target>... | healthy <target>... | drained <target>...",
         "status",
         "create-image <image> from <instance>",
         "create-template <template> from <image>",
@@ -353,7 +353,7 @@ async def test_the_buttons_ask_for_each_word_as_the_table_says():
 
         assert "wait for what" in await click("wait")
         labels = [str(b.label) for b in panel.query("#builder-choices Button")]
-        assert labels[:3] == ["healthy", "drained", "10 s"]
+        assert labels[:4] == ["ready", "healthy", "drained", "10 s"]
         assert "target" in await click("healthy")
         assert panel.choices == vocab.of(PROBE_TARGET)
 
@@ -399,13 +399,13 @@ async def test_the_buttons_build_a_command_on_several_targets_and_run_it_when_as
 # --- what the table can say for the issues after this one ------------------------------------
 @pytest.fixture
 def extended(monkeypatch):
-    """`deploy` taking several targets, and `wait ready <target>`."""
+    """`deploy` taking several targets, and a new sub-keyword `wait stable <target>`."""
     rows = []
     for c in GRAMMAR.commands:
         if c.name == "deploy":
             c = row("deploy", [Arg(grammar.APP_TARGET, many=True), VERSION], offer=dict(c.offer))
         elif c.name == "wait":
-            c = dataclasses.replace(c, forms=c.forms + (Form(("ready", Arg(TARGET, "target"))),))
+            c = dataclasses.replace(c, forms=c.forms + (Form(("stable", Arg(TARGET, "target"))),))
         rows.append(c)
     monkeypatch.setattr(grammar, "GRAMMAR", Grammar(rows))
 
@@ -413,10 +413,10 @@ def extended(monkeypatch):
 def test_a_row_can_take_several_targets_and_sub_keywords(extended):
     fleet = Scenario(FLEET, 4)
     assert "deploy <target|group>... <version>" in grammar.usage_lines()
-    assert "wait <seconds> | healthy <target>... | drained <target>... | ready <target>" in \
-        grammar.usage_lines()
-    script = parse_script("deploy web-1 web-2 v102\nwait ready web-1\ndeploy web v102", fleet)
-    assert [a.args for a in script.actions] == [("web-1", "web-2", "v102"), ("ready", "web-1"),
+    assert ("wait <seconds> | ready <target>... | healthy <target>... | drained <target>... "
+            "| stable <target>") in grammar.usage_lines()
+    script = parse_script("deploy web-1 web-2 v102\nwait stable web-1\ndeploy web v102", fleet)
+    assert [a.args for a in script.actions] == [("web-1", "web-2", "v102"), ("stable", "web-1"),
                                                 ("web", "v102")]
     with pytest.raises(ParseError) as caught:
         parse_script("deploy web-1 web-9 v102", fleet)
@@ -425,9 +425,9 @@ def test_a_row_can_take_several_targets_and_sub_keywords(extended):
         parse_script("deploy v102", fleet)
     assert "deploy <target|group>... <version>" in render(caught.value.message, "en")
     with pytest.raises(ParseError) as caught:
-        parse_script("wait redy web-1", fleet)
-    assert caught.value.suggestion == "ready"
-    assert complete("wait ", MARKERS)[1] == ("healthy", "drained", "ready")
+        parse_script("wait stabel web-1", fleet)
+    assert caught.value.suggestion == "stable"
+    assert complete("wait ", MARKERS)[1] == ("ready", "healthy", "drained", "stable")
     after_one = complete("deploy hst ", MARKERS)[1]  # another target (not the same), or a version
     assert after_one == ("grp", *MARKERS.of(VERSION))
     assert complete("deploy ", MARKERS)[1] == MARKERS.of(grammar.APP_TARGET)

@@ -93,7 +93,7 @@ def test_undo_equals_a_fresh_session_without_the_last_command(exercise_id):
 
 def test_undo_drops_a_command_still_running():
     session = typed("bluegreen", "launch green 4 v102")
-    action = session.parse("wait healthy green")
+    action = session.parse("wait ready green")
     session.begin(action)
     session.step(session.sim.now + 1.0)
     assert session.busy

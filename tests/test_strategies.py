@@ -274,10 +274,39 @@ def test_bad_config_touches_only_nginx(strategy):
     assert faulty["summary"] == plain["summary"] and faulty["events"] == plain["events"]
 
 
-def test_waiting_for_a_broken_app_to_be_healthy_ends_when_it_answers_500():
+def test_waiting_for_a_broken_app_to_be_ready_ends_when_it_answers_500():
     sim = Simulation(Scenario(BLUEGREEN, 2), SimParams(fault="bad-build"), 1)
     sim.run(Action.of("launch green 2 v102"))
-    result = sim.run(Action.of("wait healthy green"))
+    result = sim.run(Action.of("wait ready green"))
     assert not result.ok and result.message.key == "answers_500"
     assert result.ended - result.started <= SimParams().app_start_s + 2  # not the 600 s deadline
     assert "HTTP 500" in render(result.message, "en") and "500" in render(result.message, "ko")
+
+
+def test_wait_healthy_is_the_load_balancers_view_and_wait_ready_the_apps():
+    sim = Simulation(Scenario(BLUEGREEN, 2), SimParams(), 1)
+    sim.run(Action.of("launch green 2 v102"))
+    # Not registered: no health check to wait for. It cannot run, takes no time, and says why.
+    early = sim.run(Action.of("wait healthy green"))
+    assert not early.ok and early.message.key == "wait_healthy_unregistered"
+    assert early.ended == early.started
+    for lang in ("en", "ko"):
+        text = render(early.message, lang)
+        assert "green-1" in text and "wait ready" in text and "register" in text
+    ready = sim.run(Action.of("wait ready green"))
+    assert ready.ok and ready.message.key == "now_ready"
+    assert sim.lb.state_of("green-1") == "unused"  # the app answers; no user can reach it yet
+    sim.run(Action.of("register green"))
+    healthy = sim.run(Action.of("wait healthy green"))
+    assert healthy.ok and all(sim.lb.state_of(f"green-{i}") == "healthy" for i in (1, 2))
+    # A target that is draining is not one the load balancer checks any more.
+    sim.run(Action.of("deregister blue-1"))
+    draining = sim.run(Action.of("wait healthy blue-1"))
+    assert draining.message.key == "wait_healthy_unregistered"
+
+
+def test_wait_healthy_on_an_in_server_slot_is_the_direct_check():
+    sim = Simulation(Scenario(IN_SERVER, 1), SimParams(), 1)
+    sim.run(Action.of("start web-1:8082 v102"))
+    result = sim.run(Action.of("wait healthy web-1:8082"))
+    assert result.ok and result.message.key == "now_healthy"
