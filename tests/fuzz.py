@@ -196,6 +196,16 @@ def resize(app, width: int, height: int) -> None:
     app.post_message(events.Resize(size, size))
 
 
+async def drain(app, pilot, rounds: int = 200) -> None:
+    """Wait until the app has handled every key sent. Leaving `run_test` shuts the app down from
+    outside while keys may still be queued, and Textual then hands them to a screen stack it has
+    already emptied (ScreenStackError); a real terminal quits through the queue, after them."""
+    for _ in range(rounds):
+        await pilot.pause()
+        if app._message_queue.empty():
+            return
+
+
 def error_of(app) -> str | None:
     exc = app._exception
     if exc is None:
@@ -236,7 +246,7 @@ async def fuzz_screen(name: str, steps: list[str], *, seed: int, lang: str = "en
                     if crashed:
                         break
                 if crashed is None and app.return_code is None:
-                    await pilot.pause()
+                    await drain(app, pilot)
         except Exception as err:  # run_test re-raises the app's first exception
             crashed = error_of(app) or f"{type(err).__name__}: {err}"
         crashed = crashed or error_of(app)
