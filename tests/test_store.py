@@ -26,6 +26,8 @@ from app.store import (
     db_path,
 )
 from app.store.queries import PRACTICE_SUMMARY_SQL, QUIZ_SUMMARY_SQL
+from app.store.recovery import salvage
+from app.store.schema import open_db
 
 CRITERIA = [{"id": "zero-downtime", "passed": False, "message": "3 requests failed", "t": 41.5,
              "line": 4},
@@ -231,7 +233,7 @@ def test_a_version_1_database_is_migrated_with_its_data_intact():
         assert (practice.passed, practice.seed, practice.recorded_at) == (True, 5, 300.0)
         assert store.summary().section("5.2.2").quiz.best_score == 3
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     # migration 2's indexes exist and are what the summary's queries read
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"quiz_attempt_by_quiz", "practice_attempt_by_exercise"} <= indexes
@@ -242,9 +244,82 @@ def test_a_version_1_database_is_migrated_with_its_data_intact():
     conn.close()
 
 
+def make_v2_database(path: Path) -> None:
+    """A file as DeployLab wrote it before hints and solutions were recorded."""
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:2]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    korean = json.dumps([{"id": "zero-downtime", "passed": False,
+                          "message": "\uc694\uccad 3\uac1c\uac00 \uc2e4\ud328"}],
+                        ensure_ascii=False)
+    rows = [("in-place", korean, 0, 40, 10.0), ("bluegreen-in-server", json.dumps(CRITERIA), 1,
+                                                100, 20.0),
+            ("bluegreen-bad-build", "[]", 1, 100, 30.0), ("my-own", "[]", 0, 0, 40.0)]
+    for exercise, criteria, passed, score, when in rows:
+        conn.execute("INSERT INTO practice_attempt (exercise, commands, passed, score, criteria, "
+                     "seed, recorded_at) VALUES (?, 'status', ?, ?, ?, 1, ?)",
+                     (exercise, passed, score, criteria, when))
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_2_file_gains_hints_solution_section_and_language_for_every_old_row():
+    make_v2_database(db_path("old"))
+    with ProgressStore.open("old") as store:
+        attempts = store.practice_attempts()
+        # the old rows get what the file lets us know: the language their grader's words
+        # were in, and the section the built-in exercise was in; nothing helped them
+        assert [(a.exercise, a.section_id, a.lang, a.hints_used, a.solution_seen)
+                for a in attempts] == [
+            ("in-place", "5.1.2", "ko", 0, False),
+            ("bluegreen-in-server", "5.1.4", "en", 0, False),
+            ("bluegreen-bad-build", "5.2.2", "en", 0, False),
+            ("my-own", None, "en", 0, False)]
+        assert store.summary().exercises["bluegreen-in-server"].passed is True
+
+
+def test_hints_solution_section_and_language_are_kept_with_the_attempt(data_dir):
+    with ProgressStore.open() as store:
+        store.record_practice_attempt("bluegreen", COMMANDS, True, 100, CRITERIA, 1,
+                                      hints_used=2, section_id="5.2.2", lang="ko")
+        store.record_practice_attempt("in-place", COMMANDS, True, 100, CRITERIA, 1,
+                                      solution_seen=True, hints_used=0, section_id="5.1.2",
+                                      lang="en")
+        with pytest.raises(ValueError):
+            store.record_practice_attempt("in-place", "", True, 100, [], 1, hints_used=-1)
+    with ProgressStore.open() as store:
+        got = [(a.exercise, a.hints_used, a.solution_seen, a.section_id, a.lang, a.passed,
+                a.counts_as_passed) for a in store.practice_attempts()]
+        summary = store.summary()
+    assert got == [("bluegreen", 2, False, "5.2.2", "ko", True, True),
+                   ("in-place", 0, True, "5.1.2", "en", True, False)]
+    # a pass after seeing the solution is graded as such but does not mark the exercise passed
+    assert summary.exercises["bluegreen"].passed is True
+    assert summary.exercises["in-place"].passed is False
+    assert summary.exercises["in-place"].best_score == 100
+
+
+def test_rows_salvaged_from_a_version_2_file_fit_the_new_schema():
+    # a damaged file may be of an older version: its rows come over without the later
+    # columns, which take their defaults
+    make_v2_database(db_path())
+    target = open_db(":memory:")
+    assert salvage(db_path(), target) == 4
+    rows = target.execute("SELECT exercise, passed, hints_used, solution_seen, section_id, lang "
+                          "FROM practice_attempt ORDER BY recorded_at").fetchall()
+    assert rows[:2] == [("in-place", 0, 0, 0, None, None),
+                        ("bluegreen-in-server", 1, 0, 0, None, None)]
+    target.close()
+
+
 def test_a_migrated_file_has_the_same_schema_as_a_new_one():
     make_v1_database(db_path("old"))
+    make_v2_database(db_path("older-by-one"))
     ProgressStore.open("old").close()
+    ProgressStore.open("older-by-one").close()
     ProgressStore.open("new").close()
 
     def schema(profile: str) -> list[tuple]:
@@ -253,7 +328,7 @@ def test_a_migrated_file_has_the_same_schema_as_a_new_one():
         conn.close()
         return rows
 
-    assert schema("old") == schema("new")
+    assert schema("old") == schema("new") == schema("older-by-one")
 
 
 # -- damage and recovery -----------------------------------------------------------------------

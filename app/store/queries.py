@@ -43,8 +43,9 @@ from app.store.schema import (
 PRACTICE_MAX_SCORE = 100  # the grader scores every practice attempt out of 100
 QUIZ_SUMMARY_SQL = ("SELECT quiz_id, score, max_score, finished_at FROM quiz_attempt "
                     "ORDER BY quiz_id")
-PRACTICE_SUMMARY_SQL = ("SELECT exercise, passed, score, recorded_at FROM practice_attempt "
-                        "ORDER BY exercise")
+# A pass after seeing the solution is kept as it was graded but does not count as passed.
+PRACTICE_SUMMARY_SQL = ("SELECT exercise, passed AND NOT solution_seen, score, recorded_at "
+                        "FROM practice_attempt ORDER BY exercise")
 
 EMPTY_GRACE_S = 2.0  # a 0-byte file younger than this may be one another process is creating
 T = TypeVar("T")
@@ -90,7 +91,10 @@ class QuizAttempt:
 
 @dataclass(frozen=True)
 class PracticeAttempt:
-    """One graded practice attempt: what the learner typed and what the grader said."""
+    """One graded practice attempt: what the learner typed, what the grader said, and what
+    helped: hint tiers opened and whether the reference solution was watched first. `passed`
+    is the grader's verdict; `counts_as_passed` is what progress shows. `section_id` and
+    `lang` are None only for an old row that could not be placed."""
 
     id: int
     exercise: str
@@ -100,6 +104,14 @@ class PracticeAttempt:
     criteria: list[dict]
     seed: int
     recorded_at: float
+    hints_used: int = 0
+    solution_seen: bool = False
+    section_id: str | None = None
+    lang: str | None = None
+
+    @property
+    def counts_as_passed(self) -> bool:
+        return self.passed and not self.solution_seen
 
     @property
     def failed_criteria(self) -> list[str]:
@@ -394,14 +406,21 @@ class ProgressStore:
                    "finished_at) VALUES (?, ?, ?, ?, ?, ?)", row)
 
     def record_practice_attempt(self, exercise: str, commands: str, passed: bool, score: int,
-                                criteria: list[dict], seed: int) -> None:
-        """Record a graded practice attempt (score out of 100, criteria as the grader gave them)."""
+                                criteria: list[dict], seed: int, *, hints_used: int = 0,
+                                solution_seen: bool = False, section_id: str | None = None,
+                                lang: str | None = None) -> None:
+        """Record a graded practice attempt (score out of 100, criteria as the grader gave them),
+        the hint tiers opened and whether the solution was seen, and where it was made."""
         if not 0 <= score <= PRACTICE_MAX_SCORE:
             raise ValueError(f"practice score {score} is outside 0 to {PRACTICE_MAX_SCORE}")
+        if hints_used < 0:
+            raise ValueError(f"{hints_used} hints used is impossible")
         row = (exercise, commands, int(bool(passed)), int(score),
-               json.dumps(criteria, ensure_ascii=False, default=str), int(seed), time.time())
+               json.dumps(criteria, ensure_ascii=False, default=str), int(seed), time.time(),
+               int(hints_used), int(bool(solution_seen)), section_id, lang)
         self._save("INSERT INTO practice_attempt (exercise, commands, passed, score, criteria, "
-                   "seed, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+                   "seed, recorded_at, hints_used, solution_seen, section_id, lang) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -427,10 +446,12 @@ class ProgressStore:
     def practice_attempts(self, exercise: str | None = None) -> list[PracticeAttempt]:
         """Practice attempts (all, or one exercise's), oldest first."""
         where, params = ("WHERE exercise = ?", (exercise,)) if exercise is not None else ("", ())
-        sql = ("SELECT id, exercise, commands, passed, score, criteria, seed, recorded_at "
+        sql = ("SELECT id, exercise, commands, passed, score, criteria, seed, recorded_at, "
+               "hints_used, solution_seen, section_id, lang "
                f"FROM practice_attempt {where} ORDER BY recorded_at, id")
         return self._run(lambda c: [
-            PracticeAttempt(r[0], r[1], r[2], bool(r[3]), r[4], _load_json(r[5]), r[6], r[7])
+            PracticeAttempt(r[0], r[1], r[2], bool(r[3]), r[4], _load_json(r[5]), r[6], r[7],
+                            r[8], bool(r[9]), r[10], r[11])
             for r in c.execute(sql, params)], [], False)
 
     def summary(self, exercise_sections: Mapping[str, str] | None = None) -> ProgressSummary:

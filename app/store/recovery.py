@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.store.schema import TABLE_COLUMNS, transaction
+from app.store.schema import LATER_COLUMNS, TABLE_COLUMNS, transaction
 from app.words import word
 
 # Notices: what happened, in the catalogue's `store` table. Reasons are ours or the OS's words.
@@ -116,7 +116,16 @@ def salvage(source: Path | None, target: sqlite3.Connection) -> int:
 
 def _copy_rows(src: sqlite3.Connection, target: sqlite3.Connection) -> int:
     rows_by_table: dict[str, list[tuple]] = {}
+    columns_of: dict[str, tuple[str, ...]] = {}
     for table, columns in TABLE_COLUMNS.items():
+        later = LATER_COLUMNS.get(table, ())
+        try:
+            present = {r[1] for r in src.execute(f"PRAGMA table_info({table})")}
+        except sqlite3.Error:
+            present = set()
+        # An older file lacks the later columns; their defaults fill them in the new file.
+        columns = columns_of[table] = tuple(c for c in columns
+                                            if c not in later or c in present)
         rows: list[tuple] = []
         try:
             for row in src.execute(f"SELECT {', '.join(columns)} FROM {table}"):
@@ -127,7 +136,7 @@ def _copy_rows(src: sqlite3.Connection, target: sqlite3.Connection) -> int:
     copied = 0
     with transaction(target):
         for table, rows in rows_by_table.items():
-            columns = TABLE_COLUMNS[table]
+            columns = columns_of[table]
             sql = (f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
                    f"VALUES ({', '.join('?' * len(columns))})")
             for row in rows:

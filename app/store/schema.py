@@ -52,15 +52,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX practice_attempt_by_exercise "
         "ON practice_attempt (exercise, passed, score, recorded_at)",
     ),
+    (
+        # What helped the attempt (hint tiers opened, the reference solution watched) and
+        # where it was made (the section practice was opened from, the screen's language).
+        "ALTER TABLE practice_attempt ADD COLUMN hints_used INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE practice_attempt ADD COLUMN solution_seen INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE practice_attempt ADD COLUMN section_id TEXT",
+        "ALTER TABLE practice_attempt ADD COLUMN lang TEXT",
+        # Older rows: the grader's sentences were stored in the attempt's language, so Hangul
+        # in them means Korean; the built-in exercises lived in these sections then.
+        "UPDATE practice_attempt SET lang = CASE WHEN criteria GLOB '*[\uac00-\ud7a3]*' "
+        "THEN 'ko' ELSE 'en' END",
+        "UPDATE practice_attempt SET section_id = CASE "
+        "WHEN exercise = 'in-place' THEN '5.1.2' "
+        "WHEN exercise = 'bluegreen-in-server' THEN '5.1.4' "
+        "WHEN exercise GLOB 'bluegreen*' THEN '5.2.2' END",
+        # A pass after the solution does not count as passed: the summary reads both.
+        "DROP INDEX practice_attempt_by_exercise",
+        "CREATE INDEX practice_attempt_by_exercise "
+        "ON practice_attempt (exercise, passed, solution_seen, score, recorded_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The columns every version has; salvage copies exactly these from a damaged file.
+# Each table's columns in this version; salvage copies these from a damaged file (those of
+# `LATER_COLUMNS` only when the file has them: an older file does not).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "section_completion": ("section_id", "lang", "completed_at"),
     "quiz_attempt": ("quiz_id", "answers", "score", "max_score", "started_at", "finished_at"),
     "practice_attempt": ("exercise", "commands", "passed", "score", "criteria", "seed",
-                         "recorded_at"),
+                         "recorded_at", "hints_used", "solution_seen", "section_id", "lang"),
+}
+# Columns a migration after the first added (the rest of TABLE_COLUMNS every version has).
+LATER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "practice_attempt": ("hints_used", "solution_seen", "section_id", "lang"),
 }
 
 

@@ -73,7 +73,7 @@ class ExercisePickerScreen(Screen[str | None]):
             prompt.append(exercise.text(lang).title, style="bold")
             if tries:
                 best = max(a.score for a in tries)
-                if any(a.passed for a in tries):
+                if any(a.counts_as_passed for a in tries):
                     prompt.append("  " + word("practice.picker.passed", lang), style="bold green")
                 prompt.append("  " + word("practice.picker.best", lang, score=best, n=len(tries)),
                               style="dim")
