@@ -116,3 +116,16 @@ def test_every_screen_is_fuzzed():
                      "quiz:5.3", "help", "picker", "palette", "leave-quiz"):
         assert expected in names
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("keys", [("q", "x"), ("q", "t"), ("q", "question_mark", "x")])
+async def test_keys_typed_after_quit_open_nothing(keys):
+    """q, then another key before the app has closed: the second key opened the exercise picker
+    (or a quiz, or the help) on an app shutting down, whose screen then mounted empty (NoMatches,
+    found by the fuzzer as `q`, `c`, `x` on the map)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        press_now(app, *keys)
+        await pilot.pause()
+        assert app.return_code == 0
+        assert [type(s) for s in app.screen_stack] == [CourseMapScreen]

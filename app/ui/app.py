@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
@@ -56,6 +57,7 @@ class DeployLabApp(App):
         self.lang = lang
         self.lesson = lesson
         self.present = present
+        self.quitting = False
         self.instant = instant
         self.autoplay = present if autoplay is None else autoplay
         self.profile = profile
@@ -121,6 +123,17 @@ class DeployLabApp(App):
             # store says it is busy and tries the file again when it next saves.
             self._store = ProgressStore.open(self.profile, wait_s=OPEN_WAIT_S)
         return self._store
+
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        self.quitting = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed after q, faster than the app closes, would open a screen on an app shutting
+        # down (it mounts empty and crashes); a closed terminal would have dropped them too.
+        if self.quitting and isinstance(event, (events.Key, events.Paste, events.MouseEvent)):
+            return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         if self._store is not None:
