@@ -129,3 +129,16 @@ async def test_keys_typed_after_quit_open_nothing(keys):
         await pilot.pause()
         assert app.return_code == 0
         assert [type(s) for s in app.screen_stack] == [CourseMapScreen]
+
+
+async def test_enter_twice_in_the_palette_opens_one_section():
+    """The first Enter picks a section and closes the palette; the second reached the closed
+    palette, which closed again and popped the map under it (ScreenStackError)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        press_now(app, "down", "enter", "enter")
+        await fuzz.drain(app, pilot)
+        assert app.return_code is None
+        assert [type(s) for s in app.screen_stack] == [CourseMapScreen, LessonScreen]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual import work
+from textual import on, work
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Button, Input, OptionList
 
 from app.words import word
 
@@ -43,7 +44,19 @@ class GuardedCommandPalette(CommandPalette):
     The palette's search worker can start, or deliver its last results, after the palette was
     dismissed (a key typed and Escape right after it); Textual then looks for the list the
     palette no longer has (`NoMatches`, and the app ends). A closed palette searches nothing.
+    Enter pressed twice fast reached the palette again after the first had closed it, and it
+    closed a second time, popping the map (`ScreenStackError`): a closed palette picks nothing.
     """
+
+    @on(OptionList.OptionSelected)
+    @on(Input.Submitted)
+    @on(Button.Pressed)
+    def _closed_palette_picks_nothing(self, event) -> None:
+        # Runs before CommandPalette's own handlers (a subclass comes first); prevent_default
+        # keeps them from running at all.
+        if self.app.screen is not self:
+            event.stop()
+            event.prevent_default()
 
     @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
     async def _gather_commands(self, search_value: str) -> None:
