@@ -96,7 +96,7 @@ def every_screen(lang: str = "en") -> list[str]:
     names += [f"practice:{e}" for e in sorted(load_exercises())]
     names += [f"quiz:{q}" for q in sorted(load_quizzes())]
     names += ["help", "help:practice", "practice-help", "quiz-help", "picker", "confirm-solution",
-              "leave-quiz", "palette"]
+              "leave-quiz", "palette", "teacher"]
     return names
 
 
@@ -136,6 +136,8 @@ def open_screen(app, name: str) -> None:
         app.push_screen(LeaveQuizScreen(lang))
     elif kind == "palette":
         app.action_command_palette()
+    elif kind == "teacher":
+        app.open_teacher()
     else:
         raise ValueError(f"no screen called {name!r}")
 

@@ -68,7 +68,8 @@ def run_course(args: Namespace) -> int:
         return _fail(str(err))
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
-                       theme=theme, profile=store.profile, store=store, toc=toc)
+                       theme=theme, profile=store.profile, store=store, toc=toc,
+                       teacher=bool(getattr(args, "teacher", False)))
     app.run()
     if app.course_error:
         return _fail(app.course_error)

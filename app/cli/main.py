@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lesson", metavar="ID", help="open a section directly, e.g. 5.1.2")
     parser.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-light")
     parser.add_argument("--present", action="store_true", help="classroom layout for a projector")
+    parser.add_argument("--teacher", action="store_true",
+                        help="open the teacher's view: every learner's progress")
     parser.add_argument("--profile", metavar="NAME", default="default",
                         help="keep this learner's progress apart (default: default)")
     sub = parser.add_subparsers(dest="command", parser_class=ArgParser, metavar="COMMAND")
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Show progress and scores; export for a teacher.")
     progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
                           help="whose progress (default: default)")
+    progress.add_argument("--all", action="store_true", dest="all_profiles",
+                          help="every profile's progress in one table (the class)")
     progress.add_argument("--export", metavar="FILE", help="write FILE.csv or FILE.json")
     progress.add_argument("--force", action="store_true",
                           help="overwrite the --export file if it exists")

@@ -1,6 +1,8 @@
 """`deploylab progress`: a learner's progress as a table, or an export a teacher can collect.
 
 `deploylab progress [--profile NAME] [--export FILE.csv|FILE.json]`
+`deploylab progress --all [--export FILE.csv|FILE.json]`: every profile, one row each (see
+`CLASS_COLUMNS` below).
 
 The export has one row per record and the same columns in both formats, so a teacher can gather
 every learner's file and concatenate them:
@@ -50,8 +52,10 @@ from app.store import (
     ProfileNameError,
     ProgressStore,
     ProgressSummary,
+    data_dir,
     db_path,
 )
+from app.store.paths import PROFILES_DIR
 from app.words import lang_from_env, word
 
 EXPORT_FORMAT = "deploylab-progress"
@@ -201,6 +205,8 @@ def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
 
 def run_progress(args: argparse.Namespace) -> int:
     """Show `profile`'s progress, or export it; 0 on success, 2 with one sentence on bad input."""
+    if getattr(args, "all_profiles", False):
+        return run_class(args)
     # An explicit empty name is a mistake to report, not a request for the default profile.
     profile = getattr(args, "progress_profile", None)
     if profile is None:
@@ -262,4 +268,103 @@ def _export(target: Path, store: ProgressStore | None, profile: str, course: Any
 
         return _fail(write_problem(str(target), "export", err))
     print(word("progress.exported", lang, count=len(records), profile=profile, path=target))
+    return 0
+
+
+# -- the class: every profile, one row each ---------------------------------------------------
+
+CLASS_FORMAT = "deploylab-class"
+CLASS_VERSION = 1
+# One row per learner, the same in CSV and JSON:
+#   profile                the profile (its folder's name: names are kept case-folded)
+#   sections_done          sections of the course completed, of sections_total
+#   sections               the completed section ids, space-separated
+#   best_quiz              the quiz with the best score, best_quiz_score of best_quiz_max
+#   quizzes_taken          how many different quizzes were taken
+#   exercises_tried        how many different exercises were tried, exercises_passed passed
+#   passed_with_hints      of those passed, passed only after opening a hint
+#   passed_with_solution   of those passed, passed only after watching the reference solution
+#                          (both empty/null when the file does not record help)
+#   last_active            the latest record or the last time the app opened, ISO 8601
+#   problem                why the file could not be read (then the rest is empty)
+CLASS_COLUMNS = ("profile", "sections_done", "sections_total", "sections", "best_quiz",
+                 "best_quiz_score", "best_quiz_max", "quizzes_taken", "exercises_tried",
+                 "exercises_passed", "passed_with_hints", "passed_with_solution", "last_active",
+                 "problem")
+
+
+def class_records(rows: list, section_ids: list[str]) -> list[dict]:
+    """The class export's rows (see `CLASS_COLUMNS`)."""
+    records = []
+    for row in rows:
+        if row.problem is not None:
+            records.append({c: (row.profile if c == "profile" else
+                                row.problem if c == "problem" else None) for c in CLASS_COLUMNS})
+            continue
+        done = ([s for s in section_ids if s in row.completed] if section_ids
+                else sorted(row.completed))
+        quiz = row.best_quiz or (None, None, None)
+        records.append(dict(zip(CLASS_COLUMNS, (
+            row.profile, len(done), len(section_ids) if section_ids else None,
+            " ".join(done) or None, quiz[0], quiz[1], quiz[2], row.quizzes_taken,
+            row.exercises_tried, row.exercises_passed, row.passed_with_hints,
+            row.passed_with_solution, _when(row.last_active), None), strict=True)))
+    return records
+
+
+def _render_class(records: list[dict], fmt: str) -> str:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(CLASS_COLUMNS)
+        writer.writerows([_csv_cell(r[c]) for c in CLASS_COLUMNS] for r in records)
+        return buffer.getvalue()
+    document = {"format": CLASS_FORMAT, "version": CLASS_VERSION,
+                "exported_at": _when(time.time()), "columns": list(CLASS_COLUMNS),
+                "learners": records}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def run_class(args: argparse.Namespace) -> int:
+    """`progress --all`: every profile in one table, or in one export; reads only."""
+    from app.store.queries import class_progress
+    from app.ui.widgets.class_table import class_table
+
+    lang = _lang(args)
+    if getattr(args, "progress_profile", None) is not None:
+        return _fail("--all shows every profile; leave out --profile")
+    export = getattr(args, "export", None)
+    fmt = None
+    if export is not None:
+        from app.cli.usage import quoted, target_problem
+
+        fmt = Path(export).suffix.lower().lstrip(".")
+        if fmt not in ("csv", "json"):
+            return _fail(f"--export needs a file name ending in .csv or .json, not "
+                         f"'{quoted(export)}'")
+        problem = target_problem(export, "export", bool(getattr(args, "force", False)))
+        if problem:
+            return _fail(problem)
+    course = _load_course()
+    section_ids = [s.id for s in course.sections] if course else []
+    rows = class_progress()
+    folder = data_dir() / PROFILES_DIR
+    if fmt is not None:
+        records = class_records(rows, section_ids)
+        target = Path(export)
+        try:
+            _write_atomically(target, _render_class(records, fmt),
+                              "utf-8-sig" if fmt == "csv" else "utf-8")
+        except OSError as err:
+            from app.cli.usage import write_problem
+
+            return _fail(write_problem(str(target), "export", err))
+        print(word("class.exported", lang, count=len(records), path=target))
+        return 0
+    console = Console(highlight=False)
+    if not rows:
+        console.print(word("class.nobody", lang, path=folder))
+        return 0
+    console.print(class_table(rows, section_ids, time.time(), lang, console.width))
+    console.print(word("class.stored", lang, path=folder), style="dim")
     return 0

@@ -45,7 +45,8 @@ class DeployLabApp(App):
     def __init__(self, *, lang: str = "en", lesson: str | None = None, present: bool = False,
                  theme: str | None = None, profile: str = "default", instant: bool = False,
                  autoplay: bool | None = None, store=None, course=None, toc=None,
-                 exercises: dict | None = None, quizzes: dict | None = None):
+                 exercises: dict | None = None, quizzes: dict | None = None,
+                 teacher: bool = False):
         super().__init__()
         self._course = course
         self._toc = toc
@@ -58,6 +59,7 @@ class DeployLabApp(App):
         self.lesson = lesson
         self.present = present
         self.quitting = False
+        self.teacher = teacher  # open the teacher's view of the class first
         self.instant = instant
         self.autoplay = present if autoplay is None else autoplay
         self.profile = profile
@@ -113,6 +115,8 @@ class DeployLabApp(App):
                         timeout=10)
         if self.lesson:
             self.open_section(self.lesson)
+        if self.teacher:
+            self.open_teacher()
 
     @property
     def store(self):
@@ -178,6 +182,13 @@ class DeployLabApp(App):
         else:
             self.show_map()
             self.push_screen(screen)
+
+    def open_teacher(self) -> None:
+        """The class's progress, every learner's, over the current screen."""
+        from app.ui.screens.teacher import TeacherScreen
+
+        if not isinstance(self.screen, TeacherScreen):
+            self.push_screen(TeacherScreen())
 
     def show_map(self) -> None:
         while len(self.screen_stack) > 1:

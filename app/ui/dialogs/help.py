@@ -11,7 +11,8 @@ from app.words import word
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
         ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
-        ("x", "help.practice"), ("t", "help.quiz"), ("?", "key.help"), ("q", "help.quit"))
+        ("x", "help.practice"), ("t", "help.quiz"), ("c", "help.teacher"), ("?", "key.help"),
+        ("q", "help.quit"))
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
 
 

@@ -18,6 +18,7 @@ MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
     ("t", "quiz", "key.quiz"),
     ("x", "practice", "key.practice"),
+    ("c", "teacher", "key.teacher", False),  # for the teacher: in the help, not the footer
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "app.help", "key.help"),
     ("q", "app.quit", "key.quit"),
@@ -175,6 +176,9 @@ class CourseMapScreen(Screen):
 
     def action_practice(self) -> None:
         self.app.pick_practice()
+
+    def action_teacher(self) -> None:
+        self.app.open_teacher()
 
     def action_open_selected(self) -> None:
         option_list = self.query_one(OptionList)
