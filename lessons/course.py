@@ -200,15 +200,23 @@ def _check_until_order(lines: TomlLines, steps: tuple[StepSpec, ...]) -> None:
             reached[name] = t
 
 
-def _check_exercise(lines: TomlLines, exercise: str) -> None:
-    """Practice mode opens `exercises/<id>.toml` next to the sections folder: it must exist."""
+def _check_exercises(lines: TomlLines, exercises: list[str]) -> None:
+    """Practice mode opens `exercises/<id>.toml` next to the sections folder: each must exist,
+    and each is listed once."""
     folder = lines.path.parent.parent / "exercises"
     known = sorted(p.stem for p in folder.glob("*.toml"))
-    if exercise not in known:
-        close = difflib.get_close_matches(exercise, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise CourseFileError(lines.path, f"exercise '{exercise}' is not in {folder.name}/{hint}",
-                              lines.line(("exercise",)))
+    seen: set[str] = set()
+    for index, exercise in enumerate(exercises):
+        if exercise in seen:
+            raise CourseFileError(lines.path, f"exercise '{exercise}' is listed twice",
+                                  lines.line(("exercises", index)))
+        seen.add(exercise)
+        if exercise not in known:
+            close = difflib.get_close_matches(exercise, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise CourseFileError(lines.path,
+                                  f"exercise '{exercise}' is not in {folder.name}/{hint}",
+                                  lines.line(("exercises", index)))
 
 
 def build_section(section: SectionFile, path: Path) -> SectionSpec:
@@ -233,10 +241,9 @@ def build_section(section: SectionFile, path: Path) -> SectionSpec:
     steps = tuple(_step(index, step, panes, stage, history, strategies, lines)
                   for index, step in enumerate(section.steps))
     _check_until_order(lines, steps)
-    if section.exercise is not None:
-        _check_exercise(lines, section.exercise)
+    _check_exercises(lines, section.exercises)
     return SectionSpec(section.id, section.order, stage, tuple(panes.values()), steps,
-                       strategies, section.exercise, fleet)
+                       strategies, tuple(section.exercises), fleet)
 
 
 def _fleet(section: SectionFile, lines: TomlLines) -> Fleet | None:
@@ -288,11 +295,25 @@ def _section_text(text: SectionTextFile, section: SectionSpec, path: Path) -> Se
     return SectionText(text.title, text.description, steps, dict(sorted(text.panes.items())))
 
 
+def _check_one_section_each(toc: Toc, sections: tuple[SectionSpec, ...]) -> None:
+    """An exercise belongs to one section (its practice rows are that section's)."""
+    owner: dict[str, str] = {}
+    for section in sections:
+        for index, exercise in enumerate(section.exercises):
+            if exercise in owner:
+                path = toc.path(section.id)
+                raise CourseFileError(path, f"exercise '{exercise}' belongs to section "
+                                      f"{owner[exercise]} already",
+                                      TomlLines(path).line(("exercises", index)))
+            owner[exercise] = section.id
+
+
 def load_course(root: Path = COURSE_DIR, *, toc: Toc | None = None) -> Course:
     """Every section, validated, with its texts in every language (from `toc` when the
     table of contents was read already)."""
     toc = toc or read_toc(root)
     sections = tuple(build_section(section, toc.path(section.id)) for section in toc.sections)
+    _check_one_section_each(toc, sections)
     texts = {lang: {s.id: _section_text(toc.text(lang, s.id), s, toc.root / lang / f"{s.id}.toml")
                     for s in sections}
              for lang in LOCALES}

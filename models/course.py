@@ -70,7 +70,7 @@ class SectionSpec:
     panes: tuple[PaneSpec, ...] = ()
     steps: tuple[StepSpec, ...] = ()
     strategies: tuple[str, ...] = ()  # the table stage compares these
-    exercise: str | None = None  # practice mode's exercise for this section
+    exercises: tuple[str, ...] = ()  # practice mode's exercises for this section, in order
     fleet: Fleet | None = None  # the table stage runs its strategies on this
 
 

@@ -94,7 +94,7 @@ def test_the_maps_table_of_contents_is_what_the_course_is_built_from():
     course = load_course(toc=toc)
     assert [s.id for s in toc.sections] == [s.id for s in course.sections]
     for entry, section in zip(toc.sections, course.sections, strict=True):
-        assert (entry.stage, entry.exercise) == (section.stage, section.exercise)
+        assert (entry.stage, tuple(entry.exercises)) == (section.stage, section.exercises)
         assert [s.id for s in entry.steps] == [s.id for s in section.steps]
         for lang in ("ko", "en"):
             words, text = toc.text(lang, section.id), course.text(lang, section.id)

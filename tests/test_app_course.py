@@ -25,9 +25,10 @@ from app.ui.widgets.pipeline_view import PipelineView
 from app.ui.widgets.stage import ClusterView, receiving, state_key
 from app.words import word
 from models.course import CLUSTER, PIPELINE, TABLE, StagePlayer, shown_panes
-from tests.support import loaded_course, new_app, pane_size
+from tests.support import loaded_course, loaded_exercises, new_app, pane_size
 
 COURSE = loaded_course()
+EXERCISES = loaded_exercises()
 SECTION_IDS = [s.id for s in COURSE.sections]
 SIZE = (120, 36)
 
@@ -388,8 +389,8 @@ async def test_footer_keys_are_in_the_current_language():
 async def test_practice_key_only_where_a_section_has_an_exercise():
     from app.ui.screens.practice import PracticeScreen
 
-    with_exercise = next(s for s in COURSE.sections if s.exercise)
-    without = next(s for s in COURSE.sections if not s.exercise)
+    with_exercise = next(s for s in COURSE.sections if len(s.exercises) == 1)
+    without = next(s for s in COURSE.sections if not s.exercises)
     app = new_app(lang="en", lesson=without.id, instant=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -404,7 +405,7 @@ async def test_practice_key_only_where_a_section_has_an_exercise():
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)
-        assert app.screen.exercise.id == with_exercise.exercise
+        assert app.screen.exercise.id == with_exercise.exercises[0]
         await pilot.press("escape", "escape")  # leave the input, then the screen
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
@@ -451,10 +452,12 @@ async def test_right_at_the_last_step_offers_what_comes_next(lang):
         assert word("next.title", lang) in shown and word("next.quiz", lang) in shown
         title = COURSE.text(lang, "5.2.2").title
         assert word("next.section", lang, id="5.2.2", title=title) in shown
-        assert (word("next.practice", lang) in shown) == bool(section.exercise)
+        assert "**x**" not in shown  # 5.2.1 has no exercise
         await pilot.press("right")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.section.id == "5.2.2"
         for _ in range(len(COURSE.section("5.2.2").steps)):
             await pilot.press("right")
-        assert word("next.practice", lang) in narration_source(app)  # 5.2.2 has an exercise
+        titles = ", ".join(EXERCISES[e].text(lang).title
+                           for e in COURSE.section("5.2.2").exercises)
+        assert word("next.practice_choice", lang, titles=titles) in narration_source(app)

@@ -498,7 +498,9 @@ async def test_the_map_shows_each_sections_quiz_and_practice_records():
         await pilot.pause()
         text = shown(app.screen, "#map-description")
         assert word("map.quiz_best", "en", score=75, n=1) in text
-        assert (word("map.practice_best", "en", score=100, n=2)
+        # 5.2.2 has several exercises: each one tried is named.
+        title = EXERCISES["bluegreen"].text("en").title
+        assert (word("map.practice_best_named", "en", score=100, n=2, title=title)
                 + word("map.practice_passed", "en")) in text
         options.highlighted = 0  # 5.1: nothing tried there yet
         await pilot.pause()

@@ -326,7 +326,7 @@ def test_an_undersized_green_leaves_one_server_serving(course):
 
 def test_hands_on_offers_practice_and_animates_a_clean_solution(course):
     section = course.section("5.2.2")
-    assert section.exercise == "bluegreen"
+    assert section.exercises[:2] == ("bluegreen", "bluegreen-console")
     start = at(course, "5.2.2", "the-task").frames()["main"]
     assert [n.name for n in start.nodes] == ["blue-1", "blue-2", "blue-3", "blue-4"]
     assert {n.version for n in start.nodes} == {"v101"}
@@ -445,8 +445,12 @@ def test_missing_locale_file(copy):
      "focuses on 'tests', which is no pipeline stage here"),
     ("5.1.1.toml", "until.zero = 40", "until.zero = 15",
      "until.zero goes back in time"),
-    ("5.2.2.toml", 'exercise = "bluegreen"', 'exercise = "bluegren"',
+    ("5.2.2.toml", 'exercises = ["bluegreen",', 'exercises = ["bluegren",',
      "exercise 'bluegren' is not in exercises/; did you mean 'bluegreen'?"),
+    ("5.1.2.toml", 'exercises = ["in-place"]', 'exercises = ["in-place", "in-place"]',
+     "exercise 'in-place' is listed twice"),
+    ("5.1.4.toml", 'exercises = ["bluegreen-in-server"]', 'exercises = ["in-place"]',
+     "exercise 'in-place' belongs to section 5.1.2 already"),
     ("5.1.1.toml", 'strategy = "in-place"', 'strategy = "blue-green"',
      "strategy 'blue-green' starts from the 'bluegreen' scenario, not 'fleet'"),
     ("5.3.toml", 'id = "rollback"', 'id = "Roll back"',

@@ -26,7 +26,7 @@ CRITERIA = [{"id": "zero-downtime", "passed": False, "message": "2 requests fail
 @dataclass(frozen=True)
 class FakeSection:
     id: str
-    exercise: str | None = None
+    exercises: tuple[str, ...] = ()
 
 
 TITLES = {"en": {"5.1": "Deployment terms: CI and CD", "5.1.2": "In-place deployment",
@@ -38,7 +38,7 @@ TITLES = {"en": {"5.1": "Deployment terms: CI and CD", "5.1.2": "In-place deploy
 class FakeCourse:
     """The two things the progress table reads from a course: sections in order, and titles."""
 
-    sections = (FakeSection("5.1"), FakeSection("5.1.2"), FakeSection("5.2.2", "bluegreen"))
+    sections = (FakeSection("5.1"), FakeSection("5.1.2"), FakeSection("5.2.2", ("bluegreen",)))
 
     def text(self, lang: str, section_id: str) -> SimpleNamespace:
         return SimpleNamespace(title=TITLES[lang][section_id])

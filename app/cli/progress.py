@@ -96,7 +96,7 @@ def export_records(store: ProgressStore | None, profile: str, course: Any | None
     if store is None:
         return []
     section_ids = {s.id for s in course.sections} if course else set()
-    exercise_section = ({s.exercise: s.id for s in course.sections if s.exercise}
+    exercise_section = ({e: s.id for s in course.sections for e in s.exercises}
                         if course else {})
 
     def row(**values: Any) -> dict:
@@ -184,7 +184,7 @@ def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str
         for spec in course.sections:
             course_ids.append(spec.id)
             title = course.text(lang, spec.id).title
-            _add_row(table, summary.section(spec.id, exercise=spec.exercise), title, lang)
+            _add_row(table, summary.section(spec.id, exercise=_first(spec.exercises)), title, lang)
     for progress in summary.sections:
         if progress.section_id not in course_ids:
             _add_row(table, progress, "", lang)
@@ -194,6 +194,10 @@ def _table(summary: ProgressSummary, course: Any | None, profile: str, lang: str
             table.add_row("-", word("progress.exercise", lang, name=exercise), "-", "-",
                           _score(item, lang), str(item.attempts))
     return table
+
+
+def _first(exercises: tuple[str, ...]) -> str | None:
+    return exercises[0] if exercises else None
 
 
 def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
@@ -238,7 +242,9 @@ def run_progress(args: argparse.Namespace) -> int:
         if store is not None and store.notice:
             print(store.notice_in(lang), file=sys.stderr)
         course = _load_course()
-        exercise_sections = ({s.exercise: s.id for s in course.sections if s.exercise}
+        # The table's practice column is a section's first exercise; the others get rows of
+        # their own, as exercises no section claims do.
+        exercise_sections = ({s.exercises[0]: s.id for s in course.sections if s.exercises}
                              if course else {})
         if fmt is not None:
             return _export(Path(export), store, profile, course, fmt, lang)

@@ -66,6 +66,7 @@ class DeployLabApp(App):
         self._store = store
         self._theme_name = theme or (PRESENT_THEME if present else None)
         self._completed_cache: set[str] | None = None
+        self.last_section: str | None = None  # the section opened last (the map highlights it)
         self._loaded: dict[str, dict | Exception] = {}  # exercises, quizzes: see _load_once
         for what, given in (("exercises", exercises), ("quizzes", quizzes)):
             if given is not None:  # loaded already (tests share what their process loaded)
@@ -175,6 +176,7 @@ class DeployLabApp(App):
         """Open a section over the map (replacing a lesson already open)."""
         from app.ui.screens.lesson import LessonScreen
 
+        self.last_section = section_id
         screen = LessonScreen(self.course.section(section_id), instant=self.instant,
                               autoplay=self.autoplay)
         if isinstance(self.screen, LessonScreen):
@@ -252,8 +254,10 @@ class DeployLabApp(App):
             return
         message.screen.attempt_recorded(None)
 
-    def pick_practice(self) -> None:
-        """The list of exercises (and their variants); the one picked opens in practice mode."""
+    def pick_practice(self, only: tuple[str, ...] | None = None,
+                      current: str | None = None) -> None:
+        """The list of exercises (and their variants), or just `only` (a section's, in its
+        order); the one picked opens in practice mode."""
         from app.ui.dialogs.exercise_picker import ExercisePickerScreen
 
         if self.exercises_or_note() is None:
@@ -263,7 +267,7 @@ class DeployLabApp(App):
             if exercise:
                 self.open_practice(exercise)
 
-        self.push_screen(ExercisePickerScreen(), callback=picked)
+        self.push_screen(ExercisePickerScreen(current, only=only), callback=picked)
 
     def quizzes(self) -> dict:
         """Every section's quiz, loaded once; raises `CourseFileError` for broken files."""
@@ -316,5 +320,6 @@ class DeployLabApp(App):
         from app.ui.dialogs.help import HelpScreen
 
         section = getattr(self.screen, "section", None)
-        practice = bool(section and section.exercise)
-        self.push_screen(HelpScreen(self.lang, practice))
+        practice = bool(section and section.exercises)
+        on_map = isinstance(self.screen, CourseMapScreen)
+        self.push_screen(HelpScreen(self.lang, practice or on_map))

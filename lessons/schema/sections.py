@@ -89,7 +89,7 @@ class SectionFile(Struct, forbid_unknown_fields=True, kw_only=True):
     panes: dict[str, PaneFile] = field(default_factory=dict)
     steps: list[StepFile]
     strategies: list[Strategy] = field(default_factory=list)
-    exercise: str | None = None
+    exercises: list[str] = field(default_factory=list)  # practice: the section's own, in order
     fleet: FleetFile | None = None  # a table stage's, and only a table stage's
 
 

@@ -1,4 +1,5 @@
-"""The exercise picker: every exercise with the learner's best so far; Enter starts one."""
+"""The exercise picker: every exercise (or a section's) with the learner's best so far; Enter
+starts one."""
 
 from __future__ import annotations
 
@@ -32,16 +33,20 @@ class ExercisePickerScreen(Screen[str | None]):
     PICKER_KEYS = (("enter", "open", "practice.key.open"), ("l", "app.switch_lang", "key.lang"),
                    ("escape", "close", "practice.key.back"))
 
-    def __init__(self, current: str | None = None):
+    def __init__(self, current: str | None = None, only: tuple[str, ...] | None = None):
         super().__init__()
         self.current = current
+        self.only = only  # a section's exercises, in the section's order (None: every one)
 
     @property
     def lang(self) -> str:
         return self.app.lang
 
     def exercises(self) -> list[Exercise]:
-        return sorted(self.app.exercises().values(), key=lambda e: (e.order, e.id))
+        known = self.app.exercises()
+        if self.only is not None:
+            return [known[e] for e in self.only if e in known]
+        return sorted(known.values(), key=lambda e: (e.order, e.id))
 
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)

@@ -11,8 +11,8 @@ from app.words import word
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
         ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
-        ("x", "help.practice"), ("t", "help.quiz"), ("c", "help.teacher"), ("?", "key.help"),
-        ("q", "help.quit"))
+        ("x", "help.practice"), ("s", "help.sandbox"), ("t", "help.quiz"), ("c", "help.teacher"),
+        ("?", "key.help"), ("q", "help.quit"))
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")
 
 
@@ -22,13 +22,14 @@ class HelpScreen(HelpModal):
     TITLE_KEY = "help.title"
     BOX_ID = "help-box"
 
-    def __init__(self, lang: str, practice: bool = False):
+    def __init__(self, lang: str, practice: bool = False, sandbox: bool = False):
         super().__init__(lang)
         self.practice = practice
+        self.sandbox = sandbox  # on the map, where s opens the sandbox
 
     def blocks(self):
         lang = self.lang
-        keys = [k for k in KEYS if k[0] != "x" or self.practice]
+        keys = [k for k in KEYS if (k[0] != "x" or self.practice) and (k[0] != "s" or self.sandbox)]
         key_w = max(cell_len(k) for k, _ in keys) + 2
         table = Text()
         for key, text in keys:

@@ -1,4 +1,5 @@
-"""The course map: the chapter's sections by number and title, what is done, what each holds."""
+"""The course map: the chapter's sections by number and title, what is done (n/N sections,
+quizzes and exercises), what each holds and what comes next."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class CourseMapScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._progress = None  # quiz and practice records, read after the map is painted
+        self._quizzes: frozenset[str] | None = None  # sections that have a quiz (read with them)
         self._reading = False
 
     def compose(self) -> ComposeResult:
@@ -54,7 +56,15 @@ class CourseMapScreen(Screen):
     def on_screen_resume(self) -> None:
         self._progress = None  # a lesson, quiz or exercise may have just been done
         self.refresh_sections()
+        self._highlight(self.app.last_section)
         self._want_progress()
+
+    def _highlight(self, section_id: str | None) -> None:
+        """Put the highlight on `section_id` (the section last opened), if it is listed."""
+        option_list = self.query_one(OptionList)
+        ids = [s.id for s in self.app.toc.sections]
+        if section_id in ids and option_list.highlighted != ids.index(section_id):
+            option_list.highlighted = ids.index(section_id)
 
     def on_resize(self) -> None:
         self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
@@ -65,8 +75,31 @@ class CourseMapScreen(Screen):
         self.refresh_sections()
 
     def show_heading(self) -> None:
-        self.query_one("#map-heading", Static).update(
-            Text(word("map.heading", self.app.lang), style="bold"))
+        heading = Text(word("map.heading", self.app.lang), style="bold")
+        counts = self.counts()
+        if counts is not None:
+            heading.append("\n" + word("map.counts", self.app.lang, **counts), style="dim")
+        self.query_one("#map-heading", Static).update(heading)
+
+    def exercise_ids(self) -> list[str]:
+        """Every section's exercises, in course order (the map's N of exercises)."""
+        return [e for s in self.app.toc.sections for e in s.exercises]
+
+    def counts(self) -> dict | None:
+        """Sections, quizzes and exercises done of all (None until the records are read). A
+        quiz is done once taken; an exercise once passed."""
+        if self._progress is None:
+            return None
+        sections = [s.id for s in self.app.toc.sections]
+        done = self.app.completed_sections()
+        quizzes = sorted(self._quizzes or ())
+        exercises = self.exercise_ids()
+        passed = self._progress.exercises
+        return {"sections": sum(s in done for s in sections), "sections_n": len(sections),
+                "quizzes": sum(q in self._progress.quizzes for q in quizzes),
+                "quizzes_n": len(quizzes),
+                "exercises": sum(bool(passed.get(e) and passed[e].passed) for e in exercises),
+                "exercises_n": len(exercises)}
 
     def refresh_sections(self) -> None:
         app = self.app
@@ -111,8 +144,9 @@ class CourseMapScreen(Screen):
         body.append("\n" + text.description + "\n\n")
         body.append(word(f"map.stage.{section.stage}", lang), style="italic")
         body.append(" · " + word("map.steps", lang, n=len(section.steps)) + "\n", style="italic")
-        if section.exercise:
+        if section.exercises:
             body.append(word("map.practice", lang) + "\n", style="italic")
+        body.append(self._what_next(section_id))  # before the steps: a short pane cuts the end
         body.append("\n")
         for number, step in enumerate(section.steps, 1):
             body.append(f"{number:>2}. ", style="dim")
@@ -133,7 +167,15 @@ class CourseMapScreen(Screen):
         """Read the learner's quiz and practice records (once a visit, after the first paint)."""
         self._reading = False
         self._progress = self.app.store.summary(
-            {s.exercise: s.id for s in self.app.toc.sections if s.exercise})
+            {s.exercises[0]: s.id for s in self.app.toc.sections if s.exercises})
+        if self._quizzes is None:
+            from lessons.files import CourseFileError
+
+            try:
+                self._quizzes = frozenset(self.app.quizzes())
+            except CourseFileError:  # the quiz key says what is broken when pressed
+                self._quizzes = frozenset()
+        self.show_heading()
         option_list = self.query_one(OptionList)
         if option_list.highlighted is not None:
             self._describe(option_list.get_option_at_index(option_list.highlighted).id)
@@ -147,13 +189,59 @@ class CourseMapScreen(Screen):
         if record.quiz:
             out.append(word("map.quiz_best", lang, score=record.quiz.best_score,
                           n=record.quiz.attempts) + "\n")
-        if record.practice:
-            out.append(word("map.practice_best", lang, score=record.practice.best_score,
-                          n=record.practice.attempts))
-            if record.practice.passed:
+        section = self.app.toc.section(section_id)
+        for exercise in section.exercises:
+            item = self._progress.exercises.get(exercise)
+            if item is None:
+                continue
+            if len(section.exercises) > 1:
+                out.append(word("map.practice_best_named", lang, score=item.best_score,
+                                n=item.attempts, title=self.app.exercise_title(exercise, lang)))
+            else:
+                out.append(word("map.practice_best", lang, score=item.best_score,
+                                n=item.attempts))
+            if item.passed:
                 out.append(word("map.practice_passed", lang), style="bold green")
             out.append("\n")
         return out
+
+    def _what_next(self, section_id: str) -> Text:
+        """What is left to do here, then the next section: the line the map offers for the
+        highlighted section (the last opened, on coming back)."""
+        out = Text()
+        if self._progress is None:
+            return out
+        app, lang = self.app, self.app.lang
+        ids = [s.id for s in app.toc.sections]
+        done = app.completed_sections()
+        items = []
+        if section_id not in done:
+            items.append(word("map.next.read", lang))
+        if section_id in (self._quizzes or ()) and section_id not in self._progress.quizzes:
+            items.append(word("map.next.quiz", lang))
+        open_exercise = self.open_exercise(section_id)
+        if open_exercise is not None:
+            items.append(word("map.next.practice", lang,
+                              title=app.exercise_title(open_exercise, lang)))
+        index = ids.index(section_id)
+        following = next((i for i in ids[index + 1:] if i not in done), None)
+        if following is not None and section_id in done:
+            items.append(word("map.next.section", lang, id=following,
+                              title=app.toc.text(lang, following).title))
+        if not items:
+            items.append(word("map.next.all_done", lang))
+        out.append(word("map.next.title", lang) + ": ", style="bold")
+        out.append(" · ".join(items) + "\n")
+        return out
+
+    def open_exercise(self, section_id: str) -> str | None:
+        """The section's first exercise not passed yet (None: none left, or none at all)."""
+        if self._progress is None:
+            return None
+        section = self.app.toc.section(section_id)
+        passed = self._progress.exercises
+        return next((e for e in section.exercises
+                     if not (passed.get(e) and passed[e].passed)), None)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_id:
@@ -175,7 +263,9 @@ class CourseMapScreen(Screen):
             self.app.open_quiz(section_id)
 
     def action_practice(self) -> None:
-        self.app.pick_practice()
+        """Every exercise, the highlighted section's next one under the cursor."""
+        section_id = self.selected_id()
+        self.app.pick_practice(current=self.open_exercise(section_id) if section_id else None)
 
     def action_teacher(self) -> None:
         self.app.open_teacher()

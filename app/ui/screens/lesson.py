@@ -372,8 +372,13 @@ class LessonScreen(Screen):
             has_quiz = False
         if has_quiz:
             lines.append(f"- {word('next.quiz', lang)}")
-        if self.section.exercise:
-            lines.append(f"- {word('next.practice', lang)}")
+        exercises = self.section.exercises
+        if len(exercises) == 1:
+            title = self.app.exercise_title(exercises[0], lang)
+            lines.append(f"- {word('next.practice', lang, title=title)}")
+        elif exercises:
+            titles = ", ".join(self.app.exercise_title(e, lang) for e in exercises)
+            lines.append(f"- {word('next.practice_choice', lang, titles=titles)}")
         following = self.next_section()
         if following is not None:
             title = self.app.course.text(lang, following.id).title
@@ -421,8 +426,12 @@ class LessonScreen(Screen):
         self.app.show_map()
 
     def action_practice(self) -> None:
-        if self.section.exercise:
-            self.app.open_practice(self.section.exercise)
+        """The section's exercise, or a choice when it has several (5.2.2's blue/green ones)."""
+        exercises = self.section.exercises
+        if len(exercises) == 1:
+            self.app.open_practice(exercises[0])
+        elif exercises:
+            self.app.pick_practice(exercises)
 
     def action_quiz(self) -> None:
         self._stop_clock()
@@ -430,7 +439,7 @@ class LessonScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "practice":
-            return bool(self.section.exercise)
+            return bool(self.section.exercises)
         return True
 
     # --- language ------------------------------------------------------------------------
