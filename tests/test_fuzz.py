@@ -147,3 +147,24 @@ async def test_enter_twice_in_the_palette_closes_it_once():
         assert app.return_code is None  # and run_test raised no ScreenStackError
         assert isinstance(app.screen_stack[0], CourseMapScreen)
         assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+
+
+@pytest.mark.parametrize(("opened", "keys"), [
+    ("map", ("enter", "escape", "enter", "escape")),  # NoMatches: HeaderTitle
+    ("lesson:5.1.3", ("escape", "enter", "escape")),  # NoMatches: PipelineView
+    ("map", ("x", "escape", "t", "escape")),
+])
+async def test_a_screen_closed_as_fast_as_it_opened(opened, keys):
+    """Enter opens a section and Escape closes it before it has mounted: its on_mount (and its
+    header's title) then looked for widgets already gone, and the app ended. Keys now wait for
+    the screen they go to."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        fuzz.open_screen(app, opened)
+        await pilot.pause()
+        press_now(app, *keys)
+        await fuzz.drain(app, pilot)
+        # Where the keys end depends on when the map's list delivers its Enter; that they end
+        # without a crash (run_test re-raises it) is the point.
+        assert app.return_code is None
+        assert isinstance(app.screen_stack[0], CourseMapScreen)

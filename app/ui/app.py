@@ -6,6 +6,7 @@ classroom settings. Screens render; the models compute.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import events
@@ -138,7 +139,19 @@ class DeployLabApp(App):
         # down (it mounts empty and crashes); a closed terminal would have dropped them too.
         if self.quitting and isinstance(event, (events.Key, events.Paste, events.MouseEvent)):
             return
+        if isinstance(event, (events.Key, events.Paste)) and self.screen_stack:
+            await self._mounted(self.screen)
         await super().on_event(event)
+
+    @staticmethod
+    async def _mounted(screen: Screen, limit_s: float = 1.0) -> None:
+        """Wait (briefly) until `screen` has mounted. A key typed faster than the screen it
+        opened can mount (Enter, then Escape) closed that screen before its on_mount ran, which
+        then found its widgets gone; at human speed a key always finds its screen ready."""
+        waited = 0.0
+        while not screen.is_mounted and waited < limit_s:
+            await asyncio.sleep(0.005)
+            waited += 0.005
 
     def on_unmount(self) -> None:
         if self._store is not None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.ui.widgets.chrome import (
+    CourseHeader,
     KeyFooter,
     TooSmall,
     dismiss_once,
@@ -51,7 +52,7 @@ class ExercisePickerScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
         localize(self, self.PICKER_KEYS, self.lang, word)
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         yield Static(id="picker-heading")
         yield OptionList(id="picker-list")
         yield Static(id="picker-goal")

@@ -8,11 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.ui.widgets.canvas import fit
-from app.ui.widgets.chrome import KeyFooter, TooSmall, localize_bindings, preset_breakpoints
+from app.ui.widgets.chrome import (
+    CourseHeader,
+    KeyFooter,
+    TooSmall,
+    localize_bindings,
+    preset_breakpoints,
+)
 from app.words import word
 
 MAP_KEYS = (
@@ -38,7 +44,7 @@ class CourseMapScreen(Screen):
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
         localize_bindings(self, MAP_KEYS, self.app.lang)  # before the footer first reads them
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         with Horizontal(id="map-body"):
             with VerticalScroll(id="map-list-box"):
                 yield Static(id="map-heading")

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Markdown
+from textual.widgets import Markdown
 
 from app.ui.widgets.chrome import (
+    CourseHeader,
     KeyFooter,
     StepBar,
     TooSmall,
@@ -128,7 +129,7 @@ class LessonScreen(Screen):
         localize_bindings(self, LESSON_KEYS, self.app.lang)  # before the footer first reads them
         lang = self.app.lang
         texts = self.app.course.text(lang, self.section.id)
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         yield StepBar(id="step-bar")
         with Container(id="lesson-body"):
             with VerticalScroll(id="narration"):

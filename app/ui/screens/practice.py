@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, RichLog, Static
+from textual.widgets import RichLog, Static
 
 from app.ui.dialogs.confirm_solution import ConfirmSolutionScreen
 from app.ui.dialogs.exercise_picker import ExercisePickerScreen
@@ -26,6 +26,7 @@ from app.ui.dialogs.practice_help import PracticeHelpScreen
 from app.ui.speeds import SCRUB_S, speed_after
 from app.ui.widgets.action_panel import BUILD, DEMO, GRADED, ActionPanel
 from app.ui.widgets.chrome import (
+    CourseHeader,
     KeyFooter,
     TooSmall,
     dismiss_once,
@@ -183,7 +184,7 @@ class PracticeScreen(Screen):
         self.session = PracticeSession(self._load_exercise(self._exercise_arg))
         lang = self.lang
         localize(self, PRACTICE_KEYS, lang, word)
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         yield Static(id="practice-bar")
         with Horizontal(id="practice-body"):
             with Vertical(id="practice-main"):

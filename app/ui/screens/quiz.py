@@ -24,11 +24,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from app.ui.dialogs.leave_quiz import LeaveQuizScreen
 from app.ui.dialogs.quiz_help import QuizHelpScreen
-from app.ui.widgets.chrome import KeyFooter, TooSmall, dismiss_once, preset_breakpoints
+from app.ui.widgets.chrome import (
+    CourseHeader,
+    KeyFooter,
+    TooSmall,
+    dismiss_once,
+    preset_breakpoints,
+)
 from app.ui.widgets.quiz_view import (
     MARKS,
     RIGHT,
@@ -157,7 +163,7 @@ class QuizScreen(Screen):
 
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         yield QuizBar(id="quiz-bar")
         with VerticalScroll(id="quiz-body", can_focus=False):
             with Vertical(id="quiz-question"):

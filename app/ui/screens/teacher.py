@@ -13,9 +13,15 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
-from app.ui.widgets.chrome import KeyFooter, TooSmall, localize_bindings, preset_breakpoints
+from app.ui.widgets.chrome import (
+    CourseHeader,
+    KeyFooter,
+    TooSmall,
+    localize_bindings,
+    preset_breakpoints,
+)
 from app.ui.widgets.class_table import class_table
 from app.words import word
 
@@ -50,7 +56,7 @@ class TeacherScreen(Screen):
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
         localize_bindings(self, TEACHER_KEYS, self.app.lang)
-        yield Header(show_clock=False, icon="◆")
+        yield CourseHeader(show_clock=False, icon="◆")
         with VerticalScroll(id="class-box"):
             yield Static(id="class-table")
         yield Static(id="class-status")

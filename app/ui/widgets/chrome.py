@@ -7,13 +7,39 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
+from textual.css.query import NoMatches
+from textual.dom import DOMNode, NoScreen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets._header import HeaderTitle
 
 from app.ui.widgets.canvas import fit
 from app.words import word
+
+
+class CourseHeader(Header):
+    """Textual's header, safe when a title changes while its screen is being taken down.
+
+    Header's title watchers update its title widget later, on the next turn; a screen opened
+    and closed again by fast keys (Enter, then Escape) had by then removed that widget, and the
+    update ended the app (`NoMatches: HeaderTitle`). A header whose title is gone updates nothing.
+    """
+
+    def _on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # Header's own handler would set up the unguarded watchers
+
+        async def set_title() -> None:
+            try:
+                self.query_one(HeaderTitle).update(self.format_title())
+            except (NoMatches, NoScreen):
+                pass
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
 
 
 def localize_bindings(node: DOMNode, specs: Iterable[tuple], lang: str) -> None:
