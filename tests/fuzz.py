@@ -96,7 +96,7 @@ def every_screen(lang: str = "en") -> list[str]:
     names += [f"practice:{e}" for e in sorted(load_exercises())]
     names += [f"quiz:{q}" for q in sorted(load_quizzes())]
     names += ["help", "help:practice", "practice-help", "quiz-help", "picker", "confirm-solution",
-              "leave-quiz", "palette", "teacher"]
+              "leave-quiz", "palette", "teacher", "present:5.1.3", "present:5.1.1"]
     return names
 
 
@@ -106,7 +106,7 @@ def open_screen(app, name: str) -> None:
     lang = app.lang
     if kind == "map":
         return
-    if kind == "lesson":
+    if kind in ("lesson", "present"):  # present: the app was made with --present
         app.open_section(arg)
     elif kind == "practice":
         app.open_practice(arg)
@@ -224,7 +224,7 @@ async def fuzz_screen(name: str, steps: list[str], *, seed: int, lang: str = "en
     started = time.perf_counter()
     position = 0
     while position < len(steps):
-        app = DeployLabApp(lang=lang, instant=True)
+        app = DeployLabApp(lang=lang, instant=True, present=name.startswith("present:"))
         since_start: list[str] = []
         crashed = None
         try:

@@ -7,6 +7,7 @@ With `instant` every step completes at once and no clock runs, so tests see a st
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from app.ui.widgets.chrome import (
     CourseHeader,
@@ -27,6 +28,7 @@ from app.ui.widgets.chrome import (
 )
 from app.ui.widgets.comparison import ComparisonView
 from app.ui.widgets.pipeline_view import PipelineView
+from app.ui.widgets.presenter import LargeNarration, PresenterBar
 from app.ui.widgets.stage import ClusterView, timeline_of
 from app.words import word
 from models.course import (
@@ -44,6 +46,8 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # simulated seconds per real second
 DEFAULT_SPEED = 20
 MECHANICS_SPEED = 2  # simulated seconds per real second at most while a drain is under way
 SIDE_BY_SIDE_MIN = 88  # stage width at which two panes fit next to each other
+PRESENT_PAUSE_S = 5.0  # presenter: seconds more at a step's end, for the teacher to speak
+PRESENT_BAR_S = 0.5  # presenter: how often the bar's countdown is redrawn
 
 LESSON_KEYS = (
     ("right", "next_step", "key.next", True, True),
@@ -115,6 +119,7 @@ class LessonScreen(Screen):
         self._behind: int | None = None  # the step the player must still replay to
         self._narrations: dict[tuple[str, int], str] = {}  # (lang, step) -> filled body
         self.offering_next = False  # Right at the last step: the narration says what is next
+        self.next_at: float | None = None  # autoplay's pause at a step's end ends then
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -123,6 +128,11 @@ class LessonScreen(Screen):
 
     def texts(self):
         return self.app.course.text(self.lang, self.section.id)
+
+    @property
+    def present(self) -> bool:
+        """The presenter's layout (--present): large stage and type, no grading or console."""
+        return bool(getattr(self.app, "present", False))
 
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
@@ -133,14 +143,19 @@ class LessonScreen(Screen):
         yield StepBar(id="step-bar")
         with Container(id="lesson-body"):
             with VerticalScroll(id="narration"):
-                yield Markdown(id="narration-text")
+                if self.present:
+                    yield Static(id="narration-large")
+                else:
+                    yield Markdown(id="narration-text")
             with Container(id="stage"):
                 if self.section.stage == CLUSTER:
                     with PaneGrid(id="panes"):
                         for pane in self.section.panes:
                             label = texts.panes.get(pane.name, pane.name)
-                            yield ClusterView(label, pane.scenario.versions, lang,
-                                              id=f"pane-{pane.name}", classes="pane")
+                            view = ClusterView(label, pane.scenario.versions, lang,
+                                               id=f"pane-{pane.name}", classes="pane")
+                            view.large = self.present
+                            yield view
                 elif self.section.stage == PIPELINE:
                     yield PipelineView(texts.panes.get("pipeline", texts.title), lang,
                                        id="pipeline")
@@ -149,11 +164,15 @@ class LessonScreen(Screen):
                                          instant=self.instant,
                                          computed=self.app.computed_tables, id="comparison")
         yield KeyFooter()
+        if self.present:
+            yield PresenterBar(id="presenter-bar")
         yield TooSmall()
 
     def on_mount(self) -> None:
         self.sub_title = ""
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
+        if self.present and not self.instant:
+            self.set_interval(PRESENT_BAR_S, self.show_presenter_bar)
         self.enter_step(0, animate=not self.instant)
 
     def on_resize(self) -> None:
@@ -237,8 +256,12 @@ class LessonScreen(Screen):
         step = self.section.steps[self.k]
         text = self.texts().steps[step.id]
         extra = f"\n\n{self.what_next()}" if self.offering_next and self.k == self.last else ""
-        self.query_one("#narration-text", Markdown).update(
-            f"## {text.title}\n\n{self.narration(self.k)}{extra}")
+        if self.present:
+            self.query_one("#narration-large", Static).update(
+                LargeNarration(text.title, f"{self.narration(self.k)}{extra}"))
+        else:
+            self.query_one("#narration-text", Markdown).update(
+                f"## {text.title}\n\n{self.narration(self.k)}{extra}")
         self.query_one("#narration", VerticalScroll).scroll_home(animate=False)
 
     def clock_text(self) -> str:
@@ -256,6 +279,27 @@ class LessonScreen(Screen):
         self.query_one(StepBar).show(section=f"{self.section.id} {texts.title}", k=self.k,
                                      n=len(self.section.steps), title=texts.steps[step.id].title,
                                      clock=self.clock_text(), lang=self.lang)
+        self.show_presenter_bar()
+
+    def autoplay_mode(self) -> tuple[str, int]:
+        """What autoplay is doing, for the presenter's bar: playing, waiting (and the whole
+        seconds left of the pause at the step's end), paused, off, or at the last step."""
+        if self.animating:
+            return ("playing" if self.autoplay and not self.paused else "paused"), 0
+        if self.k == self.last:
+            return "last", 0
+        if not self.autoplay:
+            return "off", 0
+        if self.next_at is not None:
+            return "waiting", max(1, math.ceil(self.next_at - time.monotonic()))
+        return "auto", 0
+
+    def show_presenter_bar(self) -> None:
+        if not self.present:
+            return
+        mode, seconds = self.autoplay_mode()
+        self.query_one(PresenterBar).show(speed=self.speed, mode=mode, seconds=seconds,
+                                          lang=self.lang)
 
     def focus_names(self) -> frozenset[str]:
         return frozenset(self.section.steps[self.k].focus)
@@ -329,15 +373,22 @@ class LessonScreen(Screen):
         if self.autoplay and self.k < self.last and not self.instant:
             text = self.texts().steps[self.section.steps[self.k].id]
             self._cancel_reading()
-            self._reading = self.set_timer(reading_delay(text.title + text.body), self._auto_next)
+            # The pause at a step's end: time to read, and in front of a class time to talk.
+            delay = reading_delay(text.title + text.body) + (PRESENT_PAUSE_S if self.present
+                                                             else 0.0)
+            self.next_at = time.monotonic() + delay
+            self._reading = self.set_timer(delay, self._auto_next)
+            self.show_presenter_bar()
 
     def _cancel_reading(self) -> None:
+        self.next_at = None
         if self._reading is not None:
             self._reading.stop()
             self._reading = None
 
     def _auto_next(self) -> None:
         self._reading = None
+        self.next_at = None
         if self.autoplay and self.k < self.last and not self.animating:
             self.enter_step(self.k + 1, animate=True)
 
@@ -371,9 +422,9 @@ class LessonScreen(Screen):
             has_quiz = self.app.quizzes().get(self.section.id) is not None
         except Exception:  # a broken quiz file: the quiz key says so when pressed
             has_quiz = False
-        if has_quiz:
+        if has_quiz and not self.present:  # the presenter's screen has no quiz or console
             lines.append(f"- {word('next.quiz', lang)}")
-        exercises = self.section.exercises
+        exercises = self.section.exercises if not self.present else ()
         if len(exercises) == 1:
             title = self.app.exercise_title(exercises[0], lang)
             lines.append(f"- {word('next.practice', lang, title=title)}")
@@ -439,6 +490,8 @@ class LessonScreen(Screen):
         self.app.open_quiz(self.section.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("practice", "quiz") and self.present:
+            return False  # grading and the practice console stay off the projector
         if action == "practice":
             return bool(self.section.exercises)
         return True

@@ -22,7 +22,22 @@ from models.chart import EMPTY, Timeline, timeline
 from models.frames import Frame, NodeView
 
 BOX_W = 7  # ┌─────┐
-TRUNK_X = BOX_W + 2
+LARGE_BOX_W = 11  # the presenter's load balancer: 11 cells by 5 rows
+BOXED_SPACING = 4  # rows from one boxed server to the next: its 3-row box and a row of air
+
+
+def _boxed_positions(rows: list, spacing: int) -> list[int]:
+    """Where each row goes when servers are boxed: `spacing` rows from a server to the next
+    row, two from a group's heading to its first server (the box's top sits between) and three
+    from a box to the next group's heading (the box's bottom and a row of air)."""
+    positions: list[int] = []
+    y = 0 if rows and rows[0].kind == "group" else 1  # else row 0 is the first box's top
+    for i, row in enumerate(rows):
+        if i:
+            before = rows[i - 1].kind
+            y += 2 if before == "group" else min(spacing, 3) if row.kind == "group" else spacing
+        positions.append(y)
+    return positions
 DOT_GAP = 3  # cells between two requests on the same link
 PROBE_SHOWN_S = 8.0  # simulated seconds a routine probe's result stays next to its node
 # A probe's result as the stage words it; the glyph carries pass/fail without colour.
@@ -109,6 +124,9 @@ class ClusterView(LinesView):
         self._link_len = {0: 8, 1: 4}
         self._chart_key: tuple | None = None
         self._chart_lines: list[Line] = []
+        # The presenter's stage (--present): a bigger load balancer and each server in a box of
+        # its own, when the pane has the room.
+        self.large = False
 
     # --- what the screen calls -----------------------------------------------------------
     def show(self, frame: Frame, timeline: Timeline,
@@ -219,6 +237,11 @@ class ClusterView(LinesView):
                 spacing, used = 3, used + n - 1
             if 1 < n <= 6 and avail - used >= 2 * (n - 1) + 8:
                 spacing, used = 5, used + 2 * (n - 1)
+        if self.large and avail >= 36 and n > 1 and width >= 60 and not any(
+                node.kind == "slot" for node in frame.nodes):
+            boxed = self._build_boxed(frame, rows, width, avail, want, pal)
+            if boxed:
+                return lines + boxed
         while chart_h and chart_h < want and avail - used >= 1:
             chart_h, used = chart_h + 1, used + 1
         top = max(0, avail - used) // 3
@@ -231,6 +254,28 @@ class ClusterView(LinesView):
             lines.extend(self._chart(width, chart_h, pal))
         lines.append(self._metrics_line(frame, pal, width))
         return lines
+
+    def _build_boxed(self, frame: Frame, rows: list[Row], width: int, avail: int, want: int,
+                     pal: Palette) -> list[Line]:
+        """The presenter's stage below the title: servers in boxes with as much air between
+        them as leaves the chart its full height (a row at least, the chart then shorter), the
+        chart in the rest; [] if it does not fit."""
+        tries = [(spacing, want) for spacing in range(BOXED_SPACING + 4, BOXED_SPACING, -1)]
+        for spacing, least_chart in tries + [(BOXED_SPACING, 8)]:
+            positions = _boxed_positions(rows, spacing)
+            diagram_h = positions[-1] + 2
+            chart_h = min(want, avail - diagram_h - 1)
+            if chart_h < least_chart:
+                continue
+            top = (avail - diagram_h - 1 - chart_h) // 3
+            lines: list[Line] = [[] for _ in range(top)]
+            lines += self._diagram(frame, rows, spacing, width, pal, boxed=True,
+                                   positions=positions)[:diagram_h]
+            lines.append([])
+            lines.extend(self._chart(width, chart_h, pal))
+            lines.append(self._metrics_line(frame, pal, width))
+            return lines
+        return []
 
     def _chart(self, width: int, height: int, pal: Palette) -> list[Line]:
         """The chart's lines, kept while the timeline, size and colours stay: moving request
@@ -295,31 +340,41 @@ class ClusterView(LinesView):
         return line
 
     def _diagram(self, frame: Frame, rows: list[Row], spacing: int, width: int,
-                 pal: Palette) -> list[Line]:
-        height = max(3, (len(rows) - 1) * spacing + 1)
-        positions = [i * spacing for i in range(len(rows))]
+                 pal: Palette, *, boxed: bool = False,
+                 positions: list[int] | None = None) -> list[Line]:
+        """The load balancer, the trunk and a line per row; `boxed` (the presenter's stage)
+        draws a bigger load balancer and each server in a 3-row box at `positions`."""
+        lb_w, lb_half = (LARGE_BOX_W, 2) if boxed else (BOX_W, 1)
+        if positions is None:
+            positions = [i * spacing for i in range(len(rows))]
+        height = max(3, positions[-1] + (2 if boxed else 1))
         node_rows = [positions[i] for i, r in enumerate(rows) if r.kind == "node" and r.depth == 0]
         first, last = (node_rows[0], node_rows[-1]) if node_rows else (0, 0)
-        box_mid = max(1, (first + last) // 2)
-        height = max(height, box_mid + 2)
-        link = max(4, min(14 if width < 120 else 22, width - TRUNK_X - 1 - 34))
+        box_mid = max(lb_half, (first + last) // 2)
+        height = max(height, box_mid + lb_half + 1)
+        trunk_x = lb_w + 2
+        link = max(4, min(14 if width < 120 else 22, width - trunk_x - 1 - 34))
         self._link_len = {0: link, 1: 4}
         grid: list[Line] = [[] for _ in range(height)]
         # The load balancer box, its middle row wired to the trunk.
-        box_label = centre("ALB", BOX_W - 2)
+        box_label = centre("ALB", lb_w - 2)
         box_style = pal.error if frame.fail_open else pal.strong
-        for dy, text in ((-1, "┌" + "─" * (BOX_W - 2) + "┐"), (0, f"│{box_label}│"),
-                         (1, "└" + "─" * (BOX_W - 2) + "┘")):
+        box = ["┌" + "─" * (lb_w - 2) + "┐", *(["│" + " " * (lb_w - 2) + "│"] * (lb_half - 1)),
+               f"│{box_label}│", *(["│" + " " * (lb_w - 2) + "│"] * (lb_half - 1)),
+               "└" + "─" * (lb_w - 2) + "┘"]
+        for dy, text in enumerate(box, -lb_half):
             grid[box_mid + dy].append(Segment(text, box_style))
         lo, hi = min(first, box_mid), max(last, box_mid)
         for y in range(height):
             if not grid[y]:
-                grid[y].append(Segment(" " * BOX_W))
+                grid[y].append(Segment(" " * lb_w))
             grid[y].append(Segment("─" if y == box_mid else " ", box_style))
             up, down = lo < y <= hi, lo <= y < hi
             join = JOINS.get((up, down, y == box_mid, y in node_rows), " ")
             grid[y].append(Segment(join, pal.dim))
         hosts = {n.name: n for n in frame.nodes if n.kind == "host"}
+        inner = max((cell_len(self.version_style(r.node.version)[0]) + cell_len(r.node.name)
+                     for r in rows if r.kind == "node"), default=0) + 5  # 2 cells of air a side
         slot_rows = [positions[i] for i, r in enumerate(rows) if r.depth == 1]
         for i, row in enumerate(rows):
             y = positions[i]
@@ -329,6 +384,8 @@ class ClusterView(LinesView):
                 grid[y] += [Segment(" "), Segment(f"■ {word(key, self.lang)}", style + pal.strong)]
             elif row.kind == "more":
                 grid[y] += [Segment("  " + word("more", self.lang, n=row.count), pal.dim)]
+            elif row.depth == 0 and boxed:
+                self._boxed_node(grid, y, row.node, frame, link, inner, width, pal)
             elif row.depth == 0:
                 grid[y] = self._fitted(grid[y] + self._node_line(row.node, frame, link, pal),
                                        width)
@@ -343,6 +400,32 @@ class ClusterView(LinesView):
                 if y not in positions:
                     grid[y] += [Segment(" " * (link + 4)), Segment("│", pal.dim)]
         return grid
+
+    def _boxed_node(self, grid: list[Line], y: int, node: NodeView, frame: Frame, link: int,
+                    inner: int, width: int, pal: Palette) -> None:
+        """A server in a box of its own (rows y-1 to y+1): the link points at its middle row,
+        its version and name inside, its state after it."""
+        on = receiving(node, frame)
+        tag, vstyle = self.version_style(node.version)
+        focused = node.name in self.focus_names
+        name_style = {"blue": pal.blue, "green": pal.green}.get(node.group, Style())
+        border = pal.warning + pal.strong if focused else vstyle if node.version else pal.dim
+        if focused:
+            name_style += pal.focus
+        if node.state == "terminated":
+            name_style, vstyle, border = pal.dim + Style(strike=True), pal.dim, pal.dim
+        lead = Segment(" " * (link + 1))
+        grid[y - 1] += [lead, Segment(" "), Segment("┌" + "─" * inner + "┐", border)]
+        grid[y + 1] += [lead, Segment(" "), Segment("└" + "─" * inner + "┘", border)]
+        body = cell_len(tag) + 1 + cell_len(node.name)
+        line = self._link(node.name, link, on, vstyle if node.version else pal.dim,
+                          on and not answering(node), pal)
+        line += [Segment("»" if focused else " ", pal.warning + pal.strong),
+                 Segment("│  ", border), Segment(tag, vstyle), Segment(" "),
+                 Segment(node.name, name_style), Segment(" " * (inner - 2 - body)),
+                 Segment("│", border), Segment("  ")]
+        line += self._state_segments(node, pal)
+        grid[y] = self._fitted(grid[y] + line, width)
 
     def _link(self, name: str, length: int, on: bool, style: Style, broken: bool,
               pal: Palette) -> Line:
