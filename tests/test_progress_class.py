@@ -41,12 +41,9 @@ def environment(data_dir, monkeypatch) -> Path:
 
 
 def practice(store, exercise: str, passed: bool, **helped) -> None:
-    """A practice attempt, with the help the hints branch records when the store has it."""
-    try:
-        store.record_practice_attempt(exercise, "status", passed, 90 if passed else 30, [], 1,
-                                      **helped)
-    except TypeError:  # a store without hints_used / solution_seen: record it plainly
-        store.record_practice_attempt(exercise, "status", passed, 90 if passed else 30, [], 1)
+    """A graded practice attempt, with the help it had (hints_used, solution_seen)."""
+    store.record_practice_attempt(exercise, "status", passed, 90 if passed else 30, [], 1,
+                                  **helped)
 
 
 def make_class() -> None:
@@ -95,8 +92,6 @@ def test_every_profile_has_a_row_with_its_summary(environment):
 def test_help_counts_come_from_the_attempts(environment):
     make_class()
     rows = {row.profile: row for row in class_progress()}
-    if rows["alice"].passed_with_hints is None:
-        pytest.skip("the store does not record hints yet (the hints migration has not landed)")
     assert (rows["alice"].passed_with_hints, rows["alice"].passed_with_solution) == (1, 0)
     assert (rows["김민지"].passed_with_hints, rows["김민지"].passed_with_solution) == (0, 1)
 
@@ -106,8 +101,6 @@ def test_a_pass_without_help_outranks_an_earlier_pass_with_it(environment):
         practice(store, "bluegreen", True, hints_used=1)
         practice(store, "bluegreen", True)
     row = class_progress()[0]
-    if row.passed_with_hints is None:
-        pytest.skip("the store does not record hints yet (the hints migration has not landed)")
     assert (row.exercises_passed, row.passed_with_hints, row.passed_with_solution) == (1, 0, 0)
 
 
@@ -165,10 +158,10 @@ def test_the_table_lists_every_learner_with_their_numbers(capsys):
     lines = table_lines(capsys)
     assert lines[0].startswith("The class: 3 learners")
     by_name = {line.split()[0]: line.split() for line in lines[1:] if line.split()}
-    assert by_name["alice"][:5] == ["alice", "2/3", "9/10", "·", "5.2.2"]
-    assert by_name["alice"][5] == "2/2"
-    assert by_name["김민지"][:6] == ["김민지", "1/3", "3/10", "·", "5.1.2", "1/1"]
-    assert by_name["bob"][:4] == ["bob", "0/3", "-", "-"]
+    # name, sections done, best quiz, exercises passed of tried, with hints, with the solution
+    assert by_name["alice"][:8] == ["alice", "2/3", "9/10", "·", "5.2.2", "2/2", "1", "0"]
+    assert by_name["김민지"][:8] == ["김민지", "1/3", "3/10", "·", "5.1.2", "1/1", "0", "1"]
+    assert by_name["bob"][:6] == ["bob", "0/3", "-", "-", "0", "0"]
 
 
 def test_korean_names_line_up_in_terminal_cells(capsys):
@@ -236,6 +229,9 @@ def test_the_class_exports_to_csv_one_row_per_learner(tmp_path, capsys):
     assert (alice["best_quiz"], alice["best_quiz_score"], alice["best_quiz_max"]) == \
         ("5.2.2", "9", "10")
     assert (alice["exercises_tried"], alice["exercises_passed"]) == ("2", "2")
+    assert (alice["passed_with_hints"], alice["passed_with_solution"]) == ("1", "0")
+    assert (rows["김민지"]["passed_with_hints"], rows["김민지"]["passed_with_solution"]) == \
+        ("0", "1")
     assert rows["bob"]["best_quiz"] == "" and rows["bob"]["problem"] == ""
     datetime.fromisoformat(alice["last_active"])
     assert [p.name for p in target.parent.iterdir()] == ["class.csv"]  # no temporary left over
