@@ -148,3 +148,21 @@ async def test_the_stage_boxes_each_server_and_enlarges_the_load_balancer():
         width, height = view.content_size
         drawn = ["".join(seg.text for seg in line) for line in view.build(width, height)]
         assert not any("│  ◇ v101 blue-" in line for line in drawn)  # only the presenter's
+
+
+async def test_a_short_terminal_keeps_the_narration_bold_but_not_spaced():
+    """At 80x24 the narration pane has 8 rows: blank lines between lines would leave one line
+    of text showing; they come back when the terminal grows tall."""
+    app = new_app(lang="ko", lesson="5.1.2", present=True, instant=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "right")
+        await pilot.pause()
+        static = app.screen.query_one("#narration-large")
+        assert static.content.spaced is False
+        lines = static.render_lines(static.region.reset_offset)
+        texts = ["".join(seg.text for seg in strip).strip() for strip in lines]
+        body = next(i for i, t in enumerate(texts) if t and i > 0)  # under the title banner
+        assert texts[body + 1]  # the body's second line right under its first
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert app.screen.query_one("#narration-large").content.spaced is True

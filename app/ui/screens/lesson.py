@@ -48,6 +48,7 @@ MECHANICS_SPEED = 2  # simulated seconds per real second at most while a drain i
 SIDE_BY_SIDE_MIN = 88  # stage width at which two panes fit next to each other
 PRESENT_PAUSE_S = 5.0  # presenter: seconds more at a step's end, for the teacher to speak
 PRESENT_BAR_S = 0.5  # presenter: how often the bar's countdown is redrawn
+SPACED_MIN_ROWS = 34  # presenter: double-spaced narration from this terminal height
 
 LESSON_KEYS = (
     ("right", "next_step", "key.next", True, True),
@@ -177,6 +178,8 @@ class LessonScreen(Screen):
 
     def on_resize(self) -> None:
         self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
+        if self.present and self.is_mounted:
+            self.show_narration()  # its spacing follows the height
 
     def on_unmount(self) -> None:
         self._stop_clock()
@@ -257,8 +260,10 @@ class LessonScreen(Screen):
         text = self.texts().steps[step.id]
         extra = f"\n\n{self.what_next()}" if self.offering_next and self.k == self.last else ""
         if self.present:
+            # Blank lines between lines only where the pane is tall (34+ rows: -h-tall).
             self.query_one("#narration-large", Static).update(
-                LargeNarration(text.title, f"{self.narration(self.k)}{extra}"))
+                LargeNarration(text.title, f"{self.narration(self.k)}{extra}",
+                               spaced=self.app.size.height >= SPACED_MIN_ROWS))
         else:
             self.query_one("#narration-text", Markdown).update(
                 f"## {text.title}\n\n{self.narration(self.k)}{extra}")

@@ -18,11 +18,13 @@ BOLD = Style(bold=True)
 
 class LargeNarration:
     """A step's title and body as a projector needs them: the title as a banner, the body in
-    bold with a blank line after each line (a terminal's type cannot grow; its spacing can)."""
+    bold with a blank line after each line (a terminal's type cannot grow; its spacing can).
+    `spaced=False` (a short terminal) keeps the bold and leaves out the blank lines."""
 
-    def __init__(self, title: str, body: str):
+    def __init__(self, title: str, body: str, spaced: bool = True):
         self.title = title
         self.body = body
+        self.spaced = spaced
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         title = Text(f" {self.title} ", style="bold reverse")
@@ -39,8 +41,9 @@ class LargeNarration:
                 continue
             yield from Segment.apply_style(line, post_style=BOLD)
             yield Segment.line()
-            yield Segment.line()
-            gap = False
+            if self.spaced:
+                yield Segment.line()
+            gap = not self.spaced
 
 
 class PresenterBar(Widget):
