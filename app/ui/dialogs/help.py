@@ -10,7 +10,8 @@ from app.ui.widgets.canvas import fit
 from app.words import word
 
 KEYS = (("→  Space", "help.next"), ("←", "help.prev"), ("p", "help.play"), ("+  -", "help.speed"),
-        ("r", "help.reset"), ("l", "help.lang"), ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
+        ("r", "help.reset"), ("PgDn  PgUp", "help.page"), ("l", "help.lang"),
+        ("Ctrl+P", "help.palette"), ("Esc", "help.back"),
         ("x", "help.practice"), ("s", "help.sandbox"), ("t", "help.quiz"), ("c", "help.teacher"),
         ("?", "key.help"), ("q", "help.quit"))
 LEGEND = ("help.legend.versions", "help.legend.links", "help.legend.focus")

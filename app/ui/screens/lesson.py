@@ -57,6 +57,8 @@ LESSON_KEYS = (
     ("p", "toggle_play", "key.play"),
     ("plus,equals_sign", "faster", "key.faster", False),
     ("minus", "slower", "key.slower", False),
+    ("pagedown", "page(1)", "key.page", False),
+    ("pageup", "page(-1)", "key.page", False),
     ("r", "reset", "key.reset", False),
     ("x", "practice", "key.practice"),
     ("t", "quiz", "key.quiz"),
@@ -144,6 +146,7 @@ class LessonScreen(Screen):
         yield StepBar(id="step-bar")
         with Container(id="lesson-body"):
             with VerticalScroll(id="narration"):
+                yield Static(id="narration-more")
                 if self.present:
                     yield Static(id="narration-large")
                 else:
@@ -171,6 +174,8 @@ class LessonScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = ""
+        self.watch(self.query_one("#narration", VerticalScroll), "scroll_y",
+                   lambda: self.show_pages(), init=False)
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
         if self.present and not self.instant:
             self.set_interval(PRESENT_BAR_S, self.show_presenter_bar)
@@ -268,6 +273,36 @@ class LessonScreen(Screen):
             self.query_one("#narration-text", Markdown).update(
                 f"## {text.title}\n\n{self.narration(self.k)}{extra}")
         self.query_one("#narration", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self.show_pages)
+
+    # A step's text taller than its pane is read in pages (PageDown/PageUp), with the page and
+    # the key on its last row, rather than behind a scrollbar (80x24 leaves the text 5 rows).
+    def pages(self) -> tuple[int, int]:
+        """(page shown, pages) of the narration; (1, 1) when it fits."""
+        pane = self.query_one("#narration", VerticalScroll)
+        rows = max(1, pane.scrollable_content_region.height)
+        total = max(rows, pane.virtual_size.height)
+        count = -(-total // rows)
+        if pane.scroll_y >= pane.max_scroll_y:
+            return count, count
+        return min(count, int(pane.scroll_y) // rows + 1), count
+
+    def show_pages(self) -> None:
+        if not self.query("#narration-more"):  # the screen closed before its refresh came
+            return
+        page, count = self.pages()
+        more = self.query_one("#narration-more", Static)
+        more.display = count > 1
+        if count > 1:
+            key = "lesson.page.more" if page < count else "lesson.page.last"
+            more.update(word(key, self.lang, page=page, pages=count))
+
+    def action_page(self, direction: int) -> None:
+        pane = self.query_one("#narration", VerticalScroll)
+        if direction > 0:
+            pane.scroll_page_down(animate=False)
+        else:
+            pane.scroll_page_up(animate=False)
 
     def clock_text(self) -> str:
         lang = self.lang
