@@ -51,13 +51,14 @@ def test_in_place_at_80x24(snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_busy_hour(snap_compare, lang):
-    """5.1.2's busy hour at 120x36: in-place's two servers with full queues, blue/green next to
-    it at the same traffic."""
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_busy_hour(snap_compare, size, lang):
+    """5.1.2's busy hour: in-place's two servers with full queues and latency climbing,
+    blue/green next to it at the same traffic."""
     section = COURSE.section("5.1.2")
     k = [s.id for s in section.steps].index("busy-hour")
     app = new_app(lang=lang, lesson="5.1.2", instant=True)
-    assert snap_compare(app, press=["right"] * k, terminal_size=(120, 36))
+    assert snap_compare(app, press=["right"] * k, terminal_size=size)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
