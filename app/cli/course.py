@@ -39,7 +39,8 @@ def theme_names() -> list[str]:
 
 
 def run_course(args: Namespace) -> int:
-    """Open the course with args.lang, args.lesson, args.present, args.theme, args.profile."""
+    """Open the course with args.lang, args.lesson, args.present, args.theme, args.profile,
+    args.ask_name."""
     lang = args.lang or lang_from_env(dict(os.environ))
     # The table of contents is enough to check --lesson and draw the map; the app runs the
     # engine's checks right after its first frame (or before, when a lesson opens directly).
@@ -62,14 +63,18 @@ def run_course(args: Namespace) -> int:
     from app.store import ProfileNameError, ProgressStore
     from app.ui.app import OPEN_WAIT_S, DeployLabApp
 
-    try:
-        store = ProgressStore.open(_profile(args), wait_s=OPEN_WAIT_S)
-    except ProfileNameError as err:
-        return _fail(str(err))
+    ask_name = bool(getattr(args, "ask_name", False))
+    store = None
+    if not ask_name:  # else the name screen opens the learner's store
+        try:
+            store = ProgressStore.open(_profile(args), wait_s=OPEN_WAIT_S)
+        except ProfileNameError as err:
+            return _fail(str(err))
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
-                       theme=theme, profile=store.profile, store=store, toc=toc,
-                       teacher=bool(getattr(args, "teacher", False)))
+                       theme=theme, profile=store.profile if store else "default", store=store,
+                       toc=toc, teacher=bool(getattr(args, "teacher", False)),
+                       ask_name=ask_name)
     app.run()
     if app.course_error:
         return _fail(app.course_error)

@@ -1,4 +1,5 @@
-"""The `deploylab` command line: the course, `simulate`, `grade`, `check`, `schema`, `progress`.
+"""The `deploylab` command line: the course, `simulate`, `grade`, `check`, `schema`, `progress`,
+`serve`.
 
 Errors are one sentence on stderr and exit 2. `simulate` never imports Textual.
 """
@@ -14,6 +15,7 @@ from app.cli.usage import (
     STRATEGY_NAMES,
     ArgParser,
     UsageError,
+    port_number,
     positive_int,
     positive_number,
     whole_number,
@@ -47,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the teacher's view: every learner's progress")
     parser.add_argument("--profile", metavar="NAME", default="default",
                         help="keep this learner's progress apart (default: default)")
+    parser.add_argument("--ask-name", action="store_true",
+                        help="ask the learner's name first and keep their progress under it "
+                             "(what serve runs in each browser tab)")
     sub = parser.add_subparsers(dest="command", parser_class=ArgParser, metavar="COMMAND")
 
     sim = sub.add_parser("simulate", help="run one deployment headless and print its summary",
@@ -94,6 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
                                "on standard output. Save it and point your editor's TOML "
                                "support at it (e.g. a #:schema comment on the file's first "
                                "line) to get completion and checks while you write one.")
+
+    serve = sub.add_parser("serve", help="serve the course to browsers, one profile per learner",
+                           description="Serve the course to web browsers (one app per tab; each "
+                                       "learner types a name that keeps their progress here). "
+                                       "Beyond 127.0.0.1 the printed address carries a class "
+                                       "code, and requests without it are refused.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
+    serve.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                       help="course language (default: from the locale)")
+    serve.add_argument("--max-learners", type=positive_int, default=40, metavar="N",
+                       help="browser tabs served at once (default 40)")
+    serve.add_argument("--present", action="store_true", default=argparse.SUPPRESS,
+                       help="serve the classroom layout for a projector")
 
     progress = sub.add_parser("progress", help="show or export a learner's progress",
                               description="Show progress and scores; export for a teacher.")
@@ -167,6 +187,10 @@ def _run(argv: Sequence[str] | None) -> int:
             from app.cli.schema import run_schema
 
             return run_schema(args)
+        if args.command == "serve":
+            from app.cli.serve import run_serve
+
+            return run_serve(args)
         if args.command == "progress":
             from app.cli.progress import run_progress
 

@@ -80,6 +80,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 40 else _too_long(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_number_problem(text, "a port number")) from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value} is out of range; a port is a number "
+                                         "from 1 to 65535")
+    return value
+
+
 def positive_number(text: str) -> float:
     try:
         value = float(text) if len(text) <= 40 else _too_long(text)

@@ -25,31 +25,44 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 1
 
 
 class ProfileNameError(ValueError):
-    """A profile name that cannot be used; `str()` is the one sentence to show."""
+    """A profile name that cannot be used; `str()` is the one sentence to show (for the
+    command line), `kind` the rule it broke (empty, separator, space, control, character,
+    start, long, reserved) and `char` the character at fault, for a screen to word it."""
+
+    def __init__(self, message: str, kind: str = "", char: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.char = char
 
 
 def validate_profile(name: str) -> str:
     """The profile name as stored (Unicode NFC); a bad one raises `ProfileNameError`."""
     allowed = "use letters, digits, '-', '_' or '.'"
     if not isinstance(name, str) or not name.strip():
-        raise ProfileNameError(f"the profile name is empty; {allowed}, e.g. --profile alice")
+        raise ProfileNameError(f"the profile name is empty; {allowed}, e.g. --profile alice",
+                               "empty")
     name = unicodedata.normalize("NFC", name)
     shown = name if name.isprintable() else repr(name)
     shown = shown if len(shown) <= 60 else shown[:59] + "…"  # quoted, not echoed whole
     for ch in name:
         if ch in "/\\":
             raise ProfileNameError(f"the profile name '{shown}' contains '{ch}', a path separator; "
-                                   f"{allowed}")
+                                   f"{allowed}", "separator", ch)
         if not (ch.isalnum() or ch in "-_."):
             what = "a space" if ch.isspace() else repr(ch)
-            raise ProfileNameError(f"the profile name '{shown}' contains {what}; {allowed}")
+            kind = ("space" if ch.isspace() and ch.isprintable() else
+                    "control" if unicodedata.category(ch).startswith("C") else "character")
+            raise ProfileNameError(f"the profile name '{shown}' contains {what}; {allowed}",
+                                   kind, ch)
     if name[0] in "-.":
-        raise ProfileNameError(f"the profile name '{shown}' must start with a letter or a digit")
+        raise ProfileNameError(f"the profile name '{shown}' must start with a letter or a digit",
+                               "start", name[0])
     if len(name) > PROFILE_MAX_CHARS:
         raise ProfileNameError(f"the profile name '{shown}' is longer than {PROFILE_MAX_CHARS} "
-                               "characters")
+                               "characters", "long")
     if name.casefold() in _WINDOWS_RESERVED:
-        raise ProfileNameError(f"the profile name '{shown}' is reserved by Windows; choose another")
+        raise ProfileNameError(f"the profile name '{shown}' is reserved by Windows; choose another",
+                               "reserved")
     return name
 
 

@@ -33,7 +33,8 @@ class DeployLabApp(App):
     `instant=True` completes every step at once and never starts a clock (tests and snapshots
     see a still screen); `autoplay` defaults to on only for `present`. `course`, `exercises`
     and `quizzes`, when given, stand for what the App would otherwise load itself (the tests
-    load them once per process and hand them to every App).
+    load them once per process and hand them to every App). `ask_name` (what `serve` runs)
+    first asks the learner's name and keeps their progress under it.
     """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
@@ -47,8 +48,9 @@ class DeployLabApp(App):
                  theme: str | None = None, profile: str = "default", instant: bool = False,
                  autoplay: bool | None = None, store=None, course=None, toc=None,
                  exercises: dict | None = None, quizzes: dict | None = None,
-                 teacher: bool = False):
+                 teacher: bool = False, ask_name: bool = False):
         super().__init__()
+        self.ask_name = ask_name
         self._course = course
         self._toc = toc
         if course is None and toc is None:
@@ -104,6 +106,10 @@ class DeployLabApp(App):
 
     # --- start ---------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
+        if self.ask_name:
+            from app.ui.screens.name import NameScreen
+
+            return NameScreen(self.lang)
         return CourseMapScreen()
 
     def on_mount(self) -> None:
@@ -111,6 +117,27 @@ class DeployLabApp(App):
             self.theme = self._theme_name
         self.set_class(self.present, "-present")
         self._set_titles()
+        if self.ask_name:
+            self.use_command_palette = False  # it opens sections, which need the profile
+        else:
+            self._begin()
+
+    def learner_named(self, profile: str) -> None:
+        """The name screen's answer: this learner's own progress, then the map."""
+        from app.store import ProgressStore
+
+        self._store = ProgressStore.open(profile, wait_s=OPEN_WAIT_S)
+        self.profile = self._store.profile
+        self._completed_cache = None
+        # The name screen is the base of the default stack: the map starts a stack of its
+        # own, so going back to the map (show_map) never comes back to the name.
+        self.add_mode("course", CourseMapScreen)
+        self.switch_mode("course")
+        self.use_command_palette = True
+        self._begin()
+
+    def _begin(self) -> None:
+        """What follows the first screen: the store's notice, the section asked for."""
         notice = self.store.notice_in(self.lang)
         if notice:
             self.notify(word("store.notice", self.lang, notice=notice), severity="warning",

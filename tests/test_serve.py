@@ -1,0 +1,176 @@
+"""`deploylab serve` without a browser: bad input, the class code, the learner limit, tabs that
+close and a stop that ends every app process (a websocket client stands for a tab)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from app.cli.serve import app_argv, is_loopback
+from app.words import word
+from tests.serve_support import WAIT_S, Served, free_port
+
+
+def serve(*options: str, timeout: float = WAIT_S) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app.cli.main", "serve", *options],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def one_sentence(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("deploylab: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("port, says", [("0", "out of range"), ("65536", "out of range"),
+                                        ("-1", "out of range"), ("http", "not a port number")])
+def test_a_port_out_of_range_is_one_sentence(port, says):
+    assert says in one_sentence(serve("--port", port))
+
+
+def test_a_port_in_use_is_one_sentence():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_sentence(serve("--port", str(port)))
+    assert f"port {port} on 127.0.0.1 is already in use" in line
+
+
+@pytest.mark.parametrize("host, says", [
+    ("192.0.2.1", "it is not an address of this computer"),  # TEST-NET-1: never local
+    ("no-such-host.invalid", "no host of that name is known"),
+    ("", "is not a host name or address"),
+])
+def test_a_host_that_cannot_be_bound_is_one_sentence(host, says):
+    assert says in one_sentence(serve("--host", host, "--port", str(free_port())))
+
+
+def test_only_loopback_goes_without_a_code():
+    assert all(map(is_loopback, ("127.0.0.1", "localhost", "::1", "127.0.0.2")))
+    assert not any(map(is_loopback, ("0.0.0.0", "::", "192.168.1.5", "my-laptop")))
+
+
+def test_each_tab_runs_the_course_asking_for_a_name():
+    argv = app_argv("ko", present=False)
+    assert argv[0] == sys.executable and argv[1:] == ["-m", "app.cli.main", "--ask-name",
+                                                      "--lang", "ko"]
+    assert app_argv("en", present=True)[-1] == "--present"
+
+
+def fetch(url: str, cookie: str | None = None) -> tuple[int, bytes, str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
+            return response.status, response.read(), response.headers.get("Set-Cookie", "")
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read(), ""
+
+
+def test_beyond_loopback_every_request_needs_the_class_code(data_dir):
+    with Served(data_dir, "--host", "0.0.0.0") as served:
+        code = served.url.split("code=", 1)[1]
+        assert len(code) >= 16  # secrets.token_urlsafe(12)
+        base = f"http://127.0.0.1:{served.port}/"
+        for path in ("", "?code=", f"?code={code.upper()}x", "static/js/textual.js", "ws",
+                     "no-such-page"):
+            assert fetch(base + path) == (403, b"", ""), path
+        status, body, cookie = fetch(f"{base}?code={code}")
+        assert status == 200 and b"textual.js" in body and code in cookie
+        assert fetch(base + "static/js/textual.js", cookie.split(";")[0])[0] == 200
+        assert served.app_pids() == []
+        _, out, err = served.stop()
+    assert served.url.startswith("http://127.0.0.1:")  # rewritten; the printed host is the LAN's
+    [warning] = err.splitlines()
+    assert warning == word("serve.beyond", "en", host="0.0.0.0")
+
+
+def test_on_loopback_no_code_is_asked_and_none_is_printed(data_dir):
+    with Served(data_dir) as served:
+        assert "code" not in served.url
+        status, body, cookie = fetch(served.url)
+        assert status == 200 and b"textual.js" in body and cookie == ""
+
+
+async def open_tab(url: str, session: aiohttp.ClientSession) -> aiohttp.ClientWebSocketResponse:
+    return await session.ws_connect(url.replace("http://", "ws://", 1).split("?")[0]
+                                    + "ws?width=100&height=30")
+
+
+def until(check, timeout: float = WAIT_S):
+    """Poll `check` (no fixed sleep stands for an assertion)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+    return found
+
+
+def cmdline(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_ends_every_app_process_it_started(data_dir, sig):
+    async def main(served: Served) -> list[int]:
+        async with aiohttp.ClientSession() as session:
+            tabs = [await open_tab(served.url, session) for _ in range(2)]
+            pids = served.wait_for_apps(2)
+            code, out, _ = await asyncio.to_thread(served.stop, sig)
+            assert code == 0
+            assert word("serve.stopped", "en", count=2) in out
+            for tab in tabs:  # the browser is told: its socket closes
+                await asyncio.wait_for(tab.receive(), WAIT_S)
+            return pids
+
+    with Served(data_dir) as served:
+        pids = asyncio.run(main(served))
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists()
+
+
+def test_serve_present_runs_the_presenter_layout_in_each_tab(data_dir):
+    async def main(served: Served) -> None:
+        async with aiohttp.ClientSession() as session:
+            await open_tab(served.url, session)
+            [pid] = served.wait_for_apps(1)
+            assert cmdline(pid)[-4:] == ["--ask-name", "--lang", "en", "--present"]
+
+    with Served(data_dir, "--present") as served:
+        asyncio.run(main(served))
+
+
+def test_a_closed_tab_ends_its_app_and_the_limit_counts_open_tabs(data_dir):
+    async def main(served: Served) -> None:
+        async with aiohttp.ClientSession() as session:
+            first = await open_tab(served.url, session)
+            [pid] = served.wait_for_apps(1)
+            status, body, _ = fetch(served.url)  # a second learner, over --max-learners 1
+            assert status == 503
+            for lang in ("en", "ko"):
+                assert word("serve.full.body", lang, max=1) in body.decode()
+            late = await open_tab(served.url, session)  # a page opened just before: sent back
+            message = await asyncio.wait_for(late.receive(), WAIT_S)
+            assert json.loads(message.data) == ["open_url", {"url": "/", "new_tab": False}]
+            assert served.app_pids() == [pid]
+            await first.close()
+            until(lambda: served.app_pids() == [])
+            assert fetch(served.url)[0] == 200  # a place is free again
+
+    with Served(data_dir, "--max-learners", "1") as served:
+        asyncio.run(main(served))
