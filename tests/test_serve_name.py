@@ -79,6 +79,10 @@ async def test_a_korean_name_becomes_the_profile_and_keeps_progress(data_dir):
         await pilot.press("escape")  # back to the map, not to the name
         await pilot.pause()
         assert isinstance(app.screen, CourseMapScreen)
+        await pilot.press("c")  # the class's progress: not in a learner's tab
+        await pilot.pause()
+        assert isinstance(app.screen, CourseMapScreen)
+        assert list(app._notifications)[-1].message == word("serve.no_teacher", "ko")
     assert [p.name for p in (data_dir / "profiles").iterdir()] == ["김민수"]
     with ProgressStore.open("김민수") as store:
         assert store.completed_sections() == {"5.1"}

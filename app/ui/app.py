@@ -229,6 +229,9 @@ class DeployLabApp(App):
         """The class's progress, every learner's, over the current screen."""
         from app.ui.screens.teacher import TeacherScreen
 
+        if self.ask_name:  # a served tab is one learner's; the class is the teacher's to see
+            self.notify(word("serve.no_teacher", self.lang), severity="warning")
+            return
         if not isinstance(self.screen, TeacherScreen):
             self.push_screen(TeacherScreen())
 
