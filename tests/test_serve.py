@@ -174,3 +174,28 @@ def test_a_closed_tab_ends_its_app_and_the_limit_counts_open_tabs(data_dir):
 
     with Served(data_dir, "--max-learners", "1") as served:
         asyncio.run(main(served))
+
+
+async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
+    from aiohttp import web
+
+    from app.cli.serve import ClassServer
+
+    server = ClassServer([sys.executable, "-c", "raise SystemExit(3)"], lang="en",
+                         max_learners=1, code=None)
+    runner = web.AppRunner(await server._make_app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            tab = await session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
+            message = await asyncio.wait_for(tab.receive(), WAIT_S)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        for _ in range(200):  # the place is given back once the handler has cleaned up
+            if not server.sessions:
+                break
+            await asyncio.sleep(0.05)
+        assert not server.sessions and not server.full()
+    finally:
+        await runner.cleanup()

@@ -184,6 +184,9 @@ class ClassServer(Server):
         self.sessions.add(session)
         try:
             await session.start(width, height)
+            # An app that ends by itself (q, or one that could not start) ends the tab's
+            # session too: the page says so instead of waiting for a frame that never comes.
+            session._task.add_done_callback(lambda _: asyncio.ensure_future(websocket.close()))
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionResetError):
             pass
