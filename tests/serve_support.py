@@ -53,6 +53,20 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def identity(pid: int) -> tuple[int, int] | None:
+    """(pid, start time): a process, told apart from a later one given the same pid (pids
+    wrap at 32768 here, and other test runs start processes all the time); None once gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return pid, int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def running(process: tuple[int, int] | None) -> bool:
+    return process is not None and identity(process[0]) == process
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of one process (VmRSS), in KiB; 0 when it has gone."""
     try:

@@ -18,7 +18,7 @@ import pytest
 
 from app.cli.serve import app_argv, is_loopback
 from app.words import word
-from tests.serve_support import WAIT_S, Served, free_port
+from tests.serve_support import WAIT_S, Served, free_port, identity, running
 
 
 def serve(*options: str, timeout: float = WAIT_S) -> subprocess.CompletedProcess:
@@ -125,23 +125,28 @@ def cmdline(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_a_stop_ends_every_app_process_it_started(data_dir, sig):
-    async def main(served: Served) -> list[int]:
+@pytest.mark.parametrize("sig, when", [(signal.SIGINT, "drawn"), (signal.SIGTERM, "drawn"),
+                                       (signal.SIGTERM, "starting")])
+def test_a_stop_ends_every_app_process_it_started(data_dir, sig, when):
+    async def main(served: Served) -> list[tuple[int, int] | None]:
         async with aiohttp.ClientSession() as session:
             tabs = [await open_tab(served.url, session) for _ in range(2)]
-            pids = served.wait_for_apps(2)
+            apps = [identity(pid) for pid in served.wait_for_apps(2)]
+            assert all(map(running, apps))
+            if when == "drawn":  # else the stop comes while the apps are still starting
+                for tab in tabs:
+                    first = await asyncio.wait_for(tab.receive(), WAIT_S)
+                    assert first.type == aiohttp.WSMsgType.BINARY
             code, out, _ = await asyncio.to_thread(served.stop, sig)
             assert code == 0
             assert word("serve.stopped", "en", count=2) in out
             for tab in tabs:  # the browser is told: its socket closes
                 await asyncio.wait_for(tab.receive(), WAIT_S)
-            return pids
+            return apps
 
     with Served(data_dir) as served:
-        pids = asyncio.run(main(served))
-    for pid in pids:
-        assert not Path(f"/proc/{pid}").exists()
+        apps = asyncio.run(main(served))
+    assert not any(map(running, apps))
 
 
 def test_serve_present_runs_the_presenter_layout_in_each_tab(data_dir):

@@ -62,12 +62,18 @@ class LearnerSession(AppService):
         super().__init__(" ".join(argv), **kwargs)
         self.argv = argv
         self._ending: asyncio.Task | None = None
+        self._opening = False
+        self._opened = asyncio.Event()
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height),
-            start_new_session=True)
+        self._opening = True
+        try:
+            self._process = process = await asyncio.create_subprocess_exec(
+                *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height),
+                start_new_session=True)
+        finally:
+            self._opened.set()
         self._stdin = process.stdin
         return process
 
@@ -82,6 +88,8 @@ class LearnerSession(AppService):
         await asyncio.shield(self._ending)
 
     async def _end(self) -> None:
+        if self._opening:  # a stop right after the tab opened: the process exists already
+            await self._opened.wait()
         process = self._process
         if process is None:
             return
