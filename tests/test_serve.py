@@ -204,3 +204,19 @@ async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
         assert not server.sessions and not server.full()
     finally:
         await runner.cleanup()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_no_app_outlives_a_server_that_was_killed(data_dir):
+    async def main(served: Served) -> list[tuple[int, int] | None]:
+        async with aiohttp.ClientSession() as session:
+            tab = await open_tab(served.url, session)
+            apps = [identity(pid) for pid in served.wait_for_apps(1)]
+            await asyncio.wait_for(tab.receive(), WAIT_S)  # drawn: running, not starting
+            served.process.kill()  # no chance to end its apps itself
+            await asyncio.to_thread(served.process.wait)
+            return apps
+
+    with Served(data_dir) as served:
+        apps = asyncio.run(main(served))
+    until(lambda: not any(map(running, apps)))

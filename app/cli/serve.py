@@ -35,6 +35,22 @@ PAGE = Path(__file__).with_name("serve_page.html")
 MAIN_MODULE = __name__.rsplit(".", 1)[0] + ".main"  # what `python -m` runs: the deploylab CLI
 
 
+def _end_with_the_server():
+    """Runs in each app process before it starts (Linux): SIGTERM it when the server dies, even
+    by SIGKILL, so no app outlives the server (an app does not end when its input closes)."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_PR_SET_PDEATHSIG = 1
+if sys.platform == "linux":
+    import ctypes
+
+    _LIBC = ctypes.CDLL(None)  # loaded here: the forked child only calls it
+else:
+    _LIBC = None
+
+
 class ServeError(Exception):
     """The server cannot start; the message is the one sentence to show."""
 
@@ -71,7 +87,7 @@ class LearnerSession(AppService):
             self._process = process = await asyncio.create_subprocess_exec(
                 *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE, env=self._build_environment(width, height),
-                start_new_session=True)
+                start_new_session=True, preexec_fn=_end_with_the_server)
         finally:
             self._opened.set()
         self._stdin = process.stdin
