@@ -101,3 +101,11 @@ async def test_the_lesson_asked_for_opens_once_the_name_is_given(data_dir):
         await submit(pilot, "alice")
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.section.id == "5.1.2"
+
+
+async def test_serve_present_asks_the_name_then_shows_the_presenter_layout(data_dir):
+    app = new_app(lang="en", ask_name=True, present=True, instant=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        assert isinstance(app.screen, NameScreen) and app.has_class("-present")
+        await submit(pilot, "teacher-screen")
+        assert isinstance(app.screen, CourseMapScreen) and app.has_class("-present")
