@@ -14,6 +14,7 @@ from app.ui.app import DeployLabApp
 from app.ui.dialogs.help import HelpScreen
 from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.lesson import LessonScreen
+from app.words import word
 from tests import fuzz
 
 
@@ -168,3 +169,31 @@ async def test_a_screen_closed_as_fast_as_it_opened(opened, keys):
         # without a crash (run_test re-raises it) is the point.
         assert app.return_code is None
         assert isinstance(app.screen_stack[0], CourseMapScreen)
+
+
+async def test_no_matches_countdown_after_the_list_is_gone():
+    """'No matches found' comes half a second after a search that found nothing; a palette
+    being taken down in between had already lost its list (NoMatches: CommandList). The list
+    is removed here by hand: the fuzzer's timing is not reproducible."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        await palette.query_one("CommandList").remove()
+        palette._start_no_matches_countdown("zzz")
+        await pilot.pause(0.8)
+        assert app.return_code is None
+
+
+async def test_no_matches_is_said_in_the_course_language():
+    app = DeployLabApp(lang="ko", instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press("z", "z", "z")
+        await pilot.pause(0.8)
+        options = app.screen.query_one("CommandList")
+        texts = [str(options.get_option_at_index(i).prompt.renderable)
+                 for i in range(options.option_count)]
+        assert texts == [word("palette.no_matches", "ko")]

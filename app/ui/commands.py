@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual import on, work
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Button, Input, OptionList
+from textual.widgets.option_list import Option
 
 from app.words import word
 
@@ -66,6 +69,29 @@ class GuardedCommandPalette(CommandPalette):
     def _watch__list_visible(self) -> None:
         if self.query(CommandList):
             super()._watch__list_visible()
+
+    async def _watch__show_busy(self) -> None:
+        if self.query(CommandList):
+            await super()._watch__show_busy()
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own countdown, whose timer could fire while the palette was being taken
+        # down (its list already gone: NoMatches, found by make fuzz).
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            lists = self.query(CommandList)
+            if not lists:
+                return
+            if search_value:
+                lists.first().add_option(Option(
+                    Align.center(Text(word("palette.no_matches", self.app.lang), style="not bold")),
+                    disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 _GATHER_COMMANDS = CommandPalette._gather_commands.__wrapped__  # the search, without its worker
