@@ -96,7 +96,7 @@ def every_screen(lang: str = "en") -> list[str]:
     names += [f"practice:{e}" for e in sorted(load_exercises())]
     names += [f"quiz:{q}" for q in sorted(load_quizzes())]
     names += ["help", "help:practice", "practice-help", "quiz-help", "picker", "confirm-solution",
-              "leave-quiz", "palette", "teacher", "present:5.1.3", "present:5.1.1"]
+              "leave-quiz", "palette", "teacher", "present:5.1.3", "present:5.1.1", "name"]
     return names
 
 
@@ -104,7 +104,7 @@ def open_screen(app, name: str) -> None:
     """Put `app` (mounted, on its map) on the screen called `name`."""
     kind, _, arg = name.partition(":")
     lang = app.lang
-    if kind == "map":
+    if kind in ("map", "name"):  # name: the app was made with --ask-name (a served tab)
         return
     if kind in ("lesson", "present"):  # present: the app was made with --present
         app.open_section(arg)
@@ -224,7 +224,8 @@ async def fuzz_screen(name: str, steps: list[str], *, seed: int, lang: str = "en
     started = time.perf_counter()
     position = 0
     while position < len(steps):
-        app = DeployLabApp(lang=lang, instant=True, present=name.startswith("present:"))
+        app = DeployLabApp(lang=lang, instant=True, present=name.startswith("present:"),
+                           ask_name=name == "name")
         since_start: list[str] = []
         crashed = None
         try:

@@ -6,7 +6,10 @@ the screen shows (tests/serve_support.py reads it), with generous timeouts, neve
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -121,6 +124,12 @@ def test_two_learners_at_once_keep_their_progress_apart(browser, data_dir):
         served.wait_for_apps(0)
     assert completed(data_dir, "minsu") == {"5.3"}
     assert completed(data_dir, "alice") == {"5.1"}
+    # the teacher's view lists the learners serve created, each with their one section
+    export = data_dir.parent / "class.json"
+    subprocess.run([sys.executable, "-m", "app.cli.main", "progress", "--all", "--export",
+                    str(export)], check=True, capture_output=True, timeout=WAIT_S)
+    learners = json.loads(export.read_text(encoding="utf-8"))["learners"]
+    assert {r["profile"]: r["sections"] for r in learners} == {"alice": "5.1", "minsu": "5.3"}
 
 
 def test_beyond_loopback_the_page_needs_the_class_code(browser, data_dir):
