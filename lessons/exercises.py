@@ -10,6 +10,8 @@ Scripts may say {servers}, {version} and {new_version}. The files' shapes are de
 from __future__ import annotations
 
 import copy
+import functools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,9 @@ from models.exercises import (
     fill,
     nearest_id,
 )
+from models.grammar import names as grammar_names
 from models.params import SimParams
-from models.practice import ParseError, parse_script
+from models.practice import ParseError, parse_line, parse_script
 from models.scenarios import IN_SERVER, Scenario
 
 from . import COURSE_DIR, LOCALES
@@ -41,13 +44,15 @@ from .schema.exercises import (
     Criteria,
     ExerciseFile,
     ExerciseTextFile,
+    Hints,
     Start,
     VariantFile,
 )
 from .words import render
 
-# The criteria as the files name them, and their attributes on `Criteria`.
+# The criteria as the files name them, and their attributes on `Criteria` and `Hints`.
 CRITERION_FIELDS = {f.encode_name: f.name for f in msgspec.structs.fields(Criteria)}
+HINT_FIELDS = {f.encode_name: f.name for f in msgspec.structs.fields(Hints)}
 
 
 @dataclass(frozen=True)
@@ -221,19 +226,73 @@ def _build(raw: _Raw, exercise: ExerciseFile) -> Exercise:
                     tuple(bad), base=exercise.base, order=exercise.order)
 
 
-def _text(path: Path, scenario: Scenario, inherited: ExerciseText | None) -> ExerciseText:
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9:.\-]*")
+_LONGEST_COMMAND = 8  # words: create-asg green from lt-v102 size 4 is six
+_MAKES_NAMES = {"launch", "start", "create-image", "create-template", "create-asg"}
+
+
+def command_in(text: str, exercise: Exercise) -> str | None:
+    """The first practice command `text` spells out (two words or more), if any: with the
+    names the start state has, or those the reference solution has made by some point."""
+    return _command_in(text, exercise.scenario, exercise.solution)
+
+
+@functools.lru_cache(maxsize=1024)  # a variant reads its base's words again
+def _command_in(text: str, scenario: Scenario, solution: str) -> str | None:
+    words = [w.rstrip(".:") for w in _WORD.findall(text.replace("**", "").replace("`", ""))]
+    verbs = set(grammar_names())
+    starts = [i for i, w in enumerate(words) if w.lower() in verbs]
+    if not starts:
+        return None
+    # A name exists only from some point of a run on (build-1, then img-v102 from it): try the
+    # words at the start and after each command of the reference solution that makes names.
+    actions = parse_script(solution, scenario).actions
+    points = [0] + [k + 1 for k, a in enumerate(actions) if a.verb in _MAKES_NAMES]
+    for k in points:
+        for i in starts:
+            for n in range(min(_LONGEST_COMMAND, len(words) - i), 1, -1):
+                candidate = " ".join(words[i:i + n])
+                try:
+                    parse_line(candidate, scenario, actions[:k])
+                except ParseError:
+                    continue
+                return candidate
+    return None
+
+
+def _text(path: Path, exercise: Exercise, inherited: ExerciseText | None, *,
+          complete: bool = True) -> ExerciseText:
+    """One language's words; `complete`: every criterion must have its hints by now (a base
+    read for its variant is not complete: the variant may add criteria)."""
+    scenario = exercise.scenario
     text = decode(path, read_toml(path), ExerciseTextFile)
-    if text.hints is not None or inherited is None:
-        hints = text.hints
-        if hints is None:
-            raise CourseFileError(path, "'hints' is missing")
-        if len(hints) != HINT_TIERS or any(not h.strip() for h in hints):
-            raise CourseFileError(path, f"'hints' should be {HINT_TIERS} hints: a nudge, the "
-                                  "idea, nearly the answer", TomlLines(path).line(("hints",)))
-        hints = tuple(fill(h, scenario) for h in hints)
-    else:
-        hints = inherited.hints
-    return ExerciseText(fill(text.title, scenario), fill(text.goal, scenario), hints)
+    lines = TomlLines(path)
+    ids = [c.id for c in exercise.criteria]
+    hints = dict(inherited.hints) if inherited is not None else {}
+    given = text.hints
+    for name, attr in HINT_FIELDS.items():
+        tiers = getattr(given, attr) if given is not None else None
+        if tiers is None:
+            continue
+        if name not in ids:
+            raise CourseFileError(path, f"'hints.{name}' is for a criterion this exercise does "
+                                  f"not have (it has {', '.join(ids)})",
+                                  lines.line(("hints", name)))
+        filled = tuple(fill(tier, scenario) for tier in tiers)
+        for number, tier in enumerate(filled[:-1], 1):
+            spelled = command_in(tier, exercise)
+            if spelled is not None:
+                raise CourseFileError(path, f"'hints.{name}' tier {number} gives the command "
+                                      f"'{spelled[:60]}'; only the last of the {HINT_TIERS} "
+                                      "tiers may give commands", lines.line(("hints", name)))
+        hints[name] = filled
+    missing = [c for c in ids if c not in hints]
+    if complete and missing:
+        raise CourseFileError(path, f"'hints.{missing[0]}' is missing: each criterion needs "
+                              f"{HINT_TIERS} tiers of hints (a nudge, the idea, the commands)",
+                              lines.line(("hints",)) if given is not None else None)
+    return ExerciseText(fill(text.title, scenario), fill(text.goal, scenario),
+                        {c: hints[c] for c in ids if c in hints})
 
 
 def load_exercises(root: Path = COURSE_DIR,
@@ -277,9 +336,9 @@ def load_exercises(root: Path = COURSE_DIR,
             inherited = None
             if exercise.base:
                 inherited = _text(root / lang / "exercises" / f"{exercise.base}.toml",
-                                  exercise.scenario, None)
+                                  exercise, None, complete=False)
             texts[lang] = _text(root / lang / "exercises" / f"{exercise_id}.toml",
-                                exercise.scenario, inherited)
+                                exercise, inherited)
         exercises[exercise_id] = replace(exercise, texts=texts)
         if origins is not None:
             raw = merged[exercise_id][0]

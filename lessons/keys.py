@@ -363,6 +363,9 @@ def _bounds(tp: Any) -> str:
         if not metas:
             continue
         meta = metas[0]
+        if meta.min_length is not None and meta.min_length > 1:
+            exact = meta.max_length == meta.min_length
+            return f"should have {'exactly' if exact else 'at least'} {meta.min_length} items"
         if meta.min_length is not None or meta.pattern is not None:
             return "is empty"
         low = (f"{meta.ge:g}", "at least") if meta.ge is not None else (

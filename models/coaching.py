@@ -155,8 +155,13 @@ def coach(exercise: Exercise, sim: Simulation, since: Checkpoint) -> Coaching:
 
 
 def focus(exercise: Exercise, sim: Simulation) -> str | None:
-    """The criterion a hint should be about now: the first (in grading order) failed so far or
-    at risk now; else the first end-state criterion not yet met; else the exercise's first."""
+    """The criterion a hint should be about now: before any command, the exercise's first;
+    then the first (in grading order) failed so far or at risk now; else the first end-state
+    criterion not yet met; else the exercise's first."""
+    if not exercise.criteria:
+        return None
+    if not sim.results and sim.current is None:
+        return exercise.criteria[0].id
     results = judge_so_far(exercise, sim)
     at_risk = {criterion for criterion, _ in risks_now(exercise, sim)}
     for result in results:
@@ -165,7 +170,7 @@ def focus(exercise: Exercise, sim: Simulation) -> str | None:
     for result in results:
         if result.id in END_STATE_CRITERIA and not result.passed:
             return result.id
-    return exercise.criteria[0].id if exercise.criteria else None
+    return exercise.criteria[0].id
 
 
 __all__ = ["Checkpoint", "Coaching", "OK", "RISK", "FAILING", "SYMBOLS", "checkpoint", "coach",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .engine import Simulation
@@ -19,7 +20,7 @@ ZERO_DOWNTIME, CAPACITY, ORDER, STRATEGY, GOAL, CLEANUP, NO_GREEN_TRAFFIC = (
     "zero-downtime", "capacity", "order", "strategy", "goal", "cleanup", "no-green-traffic")
 # Every criterion the grader knows, in the order a grade lists them.
 CRITERIA = (ZERO_DOWNTIME, CAPACITY, ORDER, STRATEGY, GOAL, CLEANUP, NO_GREEN_TRAFFIC)
-HINT_TIERS = 3  # a nudge, the idea, nearly the answer
+HINT_TIERS = 3  # a nudge, the idea, then the commands (only the last tier gives commands)
 
 _PLACEHOLDER = re.compile(r"\{(servers|version|new_version)\}")
 
@@ -61,11 +62,15 @@ class KnownBad:
 
 @dataclass(frozen=True)
 class ExerciseText:
-    """An exercise's words in one language: a title, what success means, three tiers of hints."""
+    """An exercise's words in one language: a title, what success means, and for each
+    criterion three tiers of hints (a nudge, the idea, the commands)."""
 
     title: str
     goal: str
-    hints: tuple[str, ...]
+    hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def tiers(self, criterion_id: str) -> tuple[str, ...]:
+        return tuple(self.hints.get(criterion_id, ()))
 
 
 @dataclass(frozen=True)

@@ -155,16 +155,18 @@ async def test_a_typo_is_an_error_under_the_input_and_changes_nothing():
 
 async def test_hints_open_one_tier_at_a_time():
     exercise = EXERCISES["bluegreen"]
-    hints = exercise.text("en").hints
+    first = exercise.criteria[0].id
+    hints = exercise.text("en").tiers(first)  # before any command: the first criterion's
     app = new_app(lang="en", instant=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_practice(pilot, "bluegreen")
-        assert word("practice.hint.none", "en") in shown(screen, "#practice-hint")
+        about = render(criterion_label(first), "en")
+        assert word("practice.hint.none", "en", about=about) in shown(screen, "#practice-hint")
         await pilot.press("escape")  # leave the input so letter keys are keys
         for k in range(1, len(hints) + 1):
             await pilot.press("h")
             text = shown(screen, "#practice-hint")
-            assert word("practice.hint.heading", "en", k=k, n=len(hints)) in text
+            assert word("practice.hint.heading", "en", k=k, n=len(hints), about=about) in text
             first_words = " ".join(hints[k - 1].split()[:3]).replace("**", "").replace("`", "")
             assert first_words in text
             if k < len(hints):
@@ -174,7 +176,7 @@ async def test_hints_open_one_tier_at_a_time():
         assert word("practice.hint.all", "en") in shown(screen, "#practice-hint")
         # Ctrl+T asks for a hint while typing, too (here: nothing more to show).
         await pilot.press("i", "ctrl+t")
-        assert screen.hints_shown == len(hints)
+        assert screen.hints_open == {first: len(hints)} and screen.hints_used == len(hints)
 
 
 async def test_undo_replays_from_the_seed_and_reset_starts_over():

@@ -62,9 +62,12 @@ def fill(profile: str) -> None:
         store.mark_section_completed("5.1.2", "ko")
         store.record_quiz_attempt("5.2.2", [{"q": 1}], 3, 5, 1_700_000_000.0, 1_700_000_090.0)
         store.record_quiz_attempt("5.2.2", [{"q": 1}], 4, 5, 1_700_000_100.0, 1_700_000_160.0)
-        store.record_practice_attempt("bluegreen", "status", False, 40, CRITERIA, 3)
-        store.record_practice_attempt("bluegreen", "status", True, 95, [], 4)
-        store.record_practice_attempt("bluegreen-slow-start", "status", False, 20, CRITERIA, 9)
+        store.record_practice_attempt("bluegreen", "status", False, 40, CRITERIA, 3,
+                                      hints_used=2, section_id="5.2.2", lang="ko")
+        # recorded without a section: the export gives the section whose file lists it
+        store.record_practice_attempt("bluegreen", "status", True, 95, [], 4, lang="en")
+        store.record_practice_attempt("bluegreen-slow-start", "status", False, 20, CRITERIA, 9,
+                                      solution_seen=True, section_id="5.2.2", lang="en")
 
 
 def one_line_error(capsys) -> str:
@@ -159,11 +162,11 @@ def expected_records(profile: str) -> list[dict]:
     practice_numbers: dict[str, int] = {}
     for p in practices:
         practice_numbers[p.exercise] = practice_numbers.get(p.exercise, 0) + 1
-        rows.append({"kind": "practice", "item": p.exercise,
-                     "section": "5.2.2" if p.exercise == "bluegreen" else None,
+        rows.append({"kind": "practice", "item": p.exercise, "section": "5.2.2",
                      "attempt": practice_numbers[p.exercise], "score": p.score, "max_score": 100,
-                     "passed": p.passed, "seed": p.seed,
+                     "passed": p.passed, "seed": p.seed, "lang": p.lang,
                      "failed_criteria": " ".join(p.failed_criteria) or None,
+                     "hints_used": p.hints_used, "solution_seen": p.solution_seen,
                      "when": p.recorded_at})
     return rows
 
@@ -176,11 +179,11 @@ def normalise(record: dict, from_csv: bool) -> dict:
             return raw
         if raw == "":
             return None
-        if column in ("attempt", "score", "max_score", "seed"):
+        if column in ("attempt", "score", "max_score", "seed", "hints_used"):
             return int(raw)
         if column == "duration_s":
             return float(raw)
-        if column == "passed":
+        if column in ("passed", "solution_seen"):
             return {"true": True, "false": False}[raw]
         return raw
 
@@ -208,6 +211,10 @@ def compare(records: list[dict], profile: str) -> None:
     assert (quiz["score"], quiz["max_score"], quiz["duration_s"]) == (3, 5, 90.0)
     failed = by_key[("practice", "bluegreen", 1)]
     assert failed["failed_criteria"] == "zero-downtime cleanup" and failed["passed"] is False
+    assert (failed["hints_used"], failed["solution_seen"], failed["lang"]) == (2, False, "ko")
+    after_solution = by_key[("practice", "bluegreen-slow-start", 1)]
+    assert after_solution["solution_seen"] is True and after_solution["section"] == "5.2.2"
+    assert by_key[("practice", "bluegreen", 2)]["section"] == "5.2.2"
 
 
 def test_export_to_csv_reads_back_as_the_same_records(tmp_path, capsys):
@@ -231,7 +238,7 @@ def test_export_to_json_reads_back_as_the_same_records_as_csv(tmp_path):
     assert main(["progress", "--profile", "alice", "--export", str(tmp_path / "a.json")]) == 0
     assert main(["progress", "--profile", "alice", "--export", str(tmp_path / "a.CSV")]) == 0
     document = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
-    assert document["format"] == "deploylab-progress" and document["version"] == 1
+    assert document["format"] == "deploylab-progress" and document["version"] == 2
     assert document["profile"] == "alice" and document["columns"] == list(COLUMNS)
     datetime.fromisoformat(document["exported_at"])
     records = [normalise(r, from_csv=False) for r in document["records"]]
@@ -290,3 +297,17 @@ def test_a_bad_profile_name_is_one_sentence(capsys, environment, argv):
     assert main(argv) == 2
     assert "profile name" in one_line_error(capsys)
     assert not environment.exists()
+
+
+def test_every_practice_row_of_an_old_file_is_exported_with_its_section_and_language(tmp_path):
+    from tests.test_store import make_v2_database
+
+    make_v2_database(db_path("old"))
+    ProgressStore.open("old").close()  # the app opens it once: the file is migrated
+    target = tmp_path / "old.json"
+    assert main(["progress", "--profile", "old", "--export", str(target)]) == 0
+    records = json.loads(target.read_text(encoding="utf-8"))["records"]
+    assert [(r["item"], r["section"], r["lang"], r["hints_used"], r["solution_seen"])
+            for r in records] == [
+        ("in-place", "5.1.2", "ko", 0, False), ("bluegreen-in-server", "5.1.4", "en", 0, False),
+        ("bluegreen-bad-build", "5.2.2", "en", 0, False), ("my-own", None, "en", 0, False)]

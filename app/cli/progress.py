@@ -11,20 +11,24 @@ every learner's file and concatenate them:
     kind             "section" (a lesson completed), "quiz" (one quiz attempt) or
                      "practice" (one graded practice attempt)
     item             the section id, the quiz id or the exercise name
-    section          the course section the item belongs to, when known
+    section          the course section the item belongs to: for a practice attempt the
+                     section it was made in (an old attempt: its exercise's section)
     attempt          1, 2, ... per item, oldest first (always 1 for a completed section)
     score, max_score the attempt's score out of max_score (empty for a section)
     passed           practice: true or false; a completed section: true; a quiz: empty
     when             when it happened, ISO 8601 local time with its UTC offset
     duration_s       a quiz: seconds from its start to its end; otherwise empty
-    lang             the language a section was completed in; otherwise empty
+    lang             the language a section was completed in or a practice attempt made in
     seed             a practice attempt's random seed; otherwise empty
     failed_criteria  a practice attempt: the ids of the criteria it failed, space-separated
+    hints_used       a practice attempt: how many hint tiers were opened before its grade
+    solution_seen    a practice attempt: true if the reference solution was played before it
+                     (such a pass keeps passed = true but progress does not count it)
 
 CSV: UTF-8 with a byte-order mark (so Excel shows Korean names), a header row, an empty cell for
-no value, true/false for passed. JSON: {"format": "deploylab-progress", "version": 1, "profile",
-"exported_at", "columns", "records": [...]} with the same keys, numbers as numbers, null for no
-value.
+no value, true/false for passed and solution_seen. JSON: {"format": "deploylab-progress",
+"version": 2, "profile", "exported_at", "columns", "records": [...]} with the same keys, numbers
+as numbers, null for no value.
 """
 
 from __future__ import annotations
@@ -59,9 +63,9 @@ from app.store.paths import PROFILES_DIR
 from app.words import lang_from_env, word
 
 EXPORT_FORMAT = "deploylab-progress"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: hints_used and solution_seen; practice rows have section and lang
 COLUMNS = ("profile", "kind", "item", "section", "attempt", "score", "max_score", "passed", "when",
-           "duration_s", "lang", "seed", "failed_criteria")
+           "duration_s", "lang", "seed", "failed_criteria", "hints_used", "solution_seen")
 
 def _lang(args: argparse.Namespace) -> str:
     chosen = getattr(args, "lang", None)
@@ -91,13 +95,23 @@ def _when(timestamp: float | None) -> str | None:
     return datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
 
 
+def exercise_sections(course: Any | None) -> dict[str, str]:
+    """Each exercise's section: the section whose file lists it."""
+    return {e: s.id for s in course.sections for e in s.exercises} if course else {}
+
+
+def practice_section(attempt: Any, sections: dict[str, str]) -> str | None:
+    """Where a practice attempt was made: as recorded, else its exercise's section."""
+    return attempt.section_id or sections.get(attempt.exercise)
+
+
 def export_records(store: ProgressStore | None, profile: str, course: Any | None) -> list[dict]:
     """The export's rows (see the module docstring), completions first, then attempts by time."""
     if store is None:
         return []
     section_ids = {s.id for s in course.sections} if course else set()
-    exercise_section = ({e: s.id for s in course.sections for e in s.exercises}
-                        if course else {})
+    practice = store.practice_attempts()
+    exercise_section = exercise_sections(course)
 
     def row(**values: Any) -> dict:
         return {column: values.get(column) for column in COLUMNS}
@@ -114,13 +128,14 @@ def export_records(store: ProgressStore | None, profile: str, course: Any | None
             section=q.quiz_id if q.quiz_id in section_ids else None, attempt=number,
             score=q.score, max_score=q.max_score, when=_when(q.finished_at),
             duration_s=round(q.duration_s, 3))))
-    for p in store.practice_attempts():
+    for p in practice:
         counts[("practice", p.exercise)] = number = counts.get(("practice", p.exercise), 0) + 1
         attempts.append((p.recorded_at, row(
             profile=profile, kind="practice", item=p.exercise,
-            section=exercise_section.get(p.exercise), attempt=number, score=p.score,
+            section=practice_section(p, exercise_section), attempt=number, score=p.score,
             max_score=PRACTICE_MAX_SCORE, passed=p.passed, when=_when(p.recorded_at),
-            seed=p.seed, failed_criteria=" ".join(p.failed_criteria) or None)))
+            lang=p.lang, seed=p.seed, failed_criteria=" ".join(p.failed_criteria) or None,
+            hints_used=p.hints_used, solution_seen=p.solution_seen)))
     attempts.sort(key=lambda pair: pair[0])
     return records + [r for _, r in attempts]
 

@@ -284,13 +284,24 @@ class DeployLabApp(App):
             return
         self.push_screen(PracticeScreen(exercise, self.lang))
 
+    def section_of(self, exercise: str) -> str | None:
+        """The section whose file lists `exercise` (None if none does, or the course is
+        broken: the attempt is still saved)."""
+        try:
+            sections = self.course.sections
+        except Exception:  # noqa: BLE001 - a broken course costs the section, not the save
+            return None
+        return next((s.id for s in sections if exercise in s.exercises), None)
+
     def on_practice_screen_attempt_graded(self, message) -> None:
         """Record a graded practice attempt and tell the screen whether it was saved."""
         grade = message.grade
         try:
             self.store.record_practice_attempt(
                 message.exercise, message.commands, grade.passed, grade.score,
-                rendered([c.as_dict() for c in grade.criteria], message.lang), grade.seed)
+                rendered([c.as_dict() for c in grade.criteria], message.lang), grade.seed,
+                hints_used=message.hints_used, solution_seen=message.solution_seen,
+                section_id=self.section_of(message.exercise), lang=message.lang)
         except Exception as err:  # the store names its own problem; the grade stands
             message.screen.attempt_recorded(err)
             self.tell_not_saved(err)

@@ -169,10 +169,29 @@ class VariantFile(Struct, forbid_unknown_fields=True, kw_only=True):
     bad: list[Bad] | UnsetType = UNSET
 
 
+Tiers = Annotated[list[Text], Meta(
+    min_length=3, max_length=3,
+    description="three tiers: a nudge, the idea, then the commands (only the last gives "
+                "commands); may say {servers}, {version} and {new_version}")]
+
+
+class Hints(Struct, forbid_unknown_fields=True, kw_only=True):
+    """`[hints]`: three tiers per criterion of the exercise; practice shows the tiers of the
+    criterion the run is closest to breaking (or has broken) now."""
+
+    zero_downtime: Tiers | None = field(name="zero-downtime", default=None)
+    capacity: Tiers | None = None
+    order: Tiers | None = None
+    strategy: Tiers | None = None
+    goal: Tiers | None = None
+    cleanup: Tiers | None = None
+    no_green_traffic: Tiers | None = field(name="no-green-traffic", default=None)
+
+
 class ExerciseTextFile(Struct, forbid_unknown_fields=True, kw_only=True):
-    """`<lang>/exercises/<id>.toml`: the title, the goal and three hints (a variant may keep its
-    base's hints)."""
+    """`<lang>/exercises/<id>.toml`: the title, the goal and each criterion's hints (a variant
+    keeps its base's hints for the criteria it does not give)."""
 
     title: Text
     goal: Text
-    hints: list[str] | None = None
+    hints: Hints | None = None

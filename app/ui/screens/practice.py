@@ -40,7 +40,7 @@ from app.words import render, word
 from models.actions import Action, ActionResult
 from models.coaching import FAILING, OK, RISK, Coaching
 from models.exercises import Exercise
-from models.grading import Grade
+from models.grading import Grade, criterion_label
 from models.grammar import offered
 from models.practice import ParseError
 from models.practice_session import PracticeSession, Stop
@@ -72,6 +72,13 @@ LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercise
 # How a coaching mark looks: its style, and the word that says it besides the symbol.
 MARK_STYLES = {OK: "", RISK: "bold yellow", FAILING: "bold red"}
 MARK_WORDS = {OK: "coach.mark_ok", RISK: "coach.mark_risk", FAILING: "coach.mark_failing"}
+# What helped a graded attempt, by (passed, the help): the sentence under the verdict.
+AID_WORDS = {(True, "solution"): "practice.aid.passed_solution",
+             (False, "solution"): "practice.aid.failed_solution",
+             (True, "hint"): "practice.aid.passed_hint",
+             (False, "hint"): "practice.aid.failed_hint",
+             (True, "hints"): "practice.aid.passed_hints",
+             (False, "hints"): "practice.aid.failed_hints"}
 LIVE_MARK_S = 0.25  # a running command's live mark is recomputed at most this often (wall s)
 
 
@@ -138,6 +145,8 @@ class PracticeScreen(Screen):
         commands: str
         grade: Grade
         lang: str
+        hints_used: int = 0  # hint tiers opened on this screen before the grade
+        solution_seen: bool = False  # the reference solution was played before the grade
 
     def __init__(self, exercise: str | Exercise, lang: str | None = None, *,
                  instant: bool | None = None, exam: bool = False):
@@ -150,7 +159,10 @@ class PracticeScreen(Screen):
         self._instant_arg = instant
         self.session: PracticeSession | None = None
         self.exercise_locked = False  # the quiz opened it for one exercise: no switching
-        self.hints_shown = 0
+        # Hint tiers opened per criterion, and whether the reference solution was played. Both
+        # outlive undo and reset: what was seen stays seen for every later attempt here.
+        self.hints_open: dict[str, int] = {}
+        self.solution_seen = False
         self.replay_stop: Stop | None = None
         self._replays: dict[Stop, object] = {}
         self._log: list[tuple[str, object]] = []  # (kind, payload), re-worded on a language switch
@@ -245,6 +257,7 @@ class PracticeScreen(Screen):
         self.draw_stage()
         self.show_bar()
         self.show_grade()
+        self.show_hint()
         mode = GRADED if self.graded else DEMO if self.session.demo else BUILD
         if self.panel.mode != mode:
             self.panel.set_mode(mode)
@@ -331,19 +344,49 @@ class PracticeScreen(Screen):
         goal.append(word("practice.goal.heading", lang) + "\n", style="bold underline")
         goal.append(emphasised(text.goal))
         self.query_one("#practice-goal", Static).update(goal)
+        self.show_hint()
+
+    @property
+    def hints_used(self) -> int:
+        return sum(self.hints_open.values())
+
+    @property
+    def hint_criterion(self) -> str | None:
+        """The criterion a hint is about now: the run's first at risk or failed (see focus)."""
+        return self.session.focus()
+
+    def show_hint(self) -> None:
+        """The hints of the criterion the run is about now, as far as they have been opened."""
+        lang = self.lang
+        criterion = self.hint_criterion
+        tiers = self.exercise.text(lang).tiers(criterion) if criterion else ()
+        opened = min(self.hints_open.get(criterion, 0), len(tiers))
+        about = render(criterion_label(criterion), lang) if criterion else ""
         hint = Text()
-        if self.hints_shown:
-            hint.append(word("practice.hint.heading", lang, k=self.hints_shown,
-                             n=len(text.hints)) + "\n", style="bold")
-            for tier in text.hints[:self.hints_shown]:
+        if opened:
+            hint.append(word("practice.hint.heading", lang, k=opened, n=len(tiers),
+                             about=about) + "\n", style="bold")
+            for tier in tiers[:opened]:
                 hint.append("• ")
                 hint.append(emphasised(tier))
                 hint.append("\n")
-            if self.hints_shown >= len(text.hints):
+            if opened >= len(tiers):
                 hint.append(word("practice.hint.all", lang), style="italic")
-        else:
-            hint.append(word("practice.hint.none", lang), style="italic")
+        elif tiers:
+            hint.append(word("practice.hint.none", lang, about=about), style="italic")
+        if self.hints_used > opened:
+            hint.append("\n" + word("practice.hint.used", lang, n=self.hints_used), style="dim")
         self.query_one("#practice-hint", Static).update(hint)
+
+    def aid_note(self) -> str:
+        """What helped the graded attempt, in a sentence for the grade (empty: nothing did)."""
+        grade = self.session.grade
+        if grade is None or self.session.demo:
+            return ""
+        used = self.hints_used
+        help_ = "solution" if self.solution_seen else "hint" if used == 1 else "hints" \
+            if used else None
+        return word(AID_WORDS[grade.passed, help_], self.lang, n=used) if help_ else ""
 
     def show_grade(self) -> None:
         grade = self.session.grade
@@ -358,7 +401,8 @@ class PracticeScreen(Screen):
             if self._not_saved is not None else "")
         line = self.session.running_line(self.replay_stop) if self.replay_stop else None
         report = grade_report(grade, lang, replay_line=line,
-                              efficiency=self.session.efficiency(), note=note)
+                              efficiency=self.session.efficiency(), note=note,
+                              aid=self.aid_note())
         report.append("\n" + word("practice.grade.replay", lang), style="dim")
         view.update(report)
 
@@ -546,8 +590,9 @@ class PracticeScreen(Screen):
         self._saved = False
         self._not_saved = None
         if not session.demo:  # the App records it and answers with attempt_recorded()
-            self.post_message(self.AttemptGraded(self, self.exercise.id, session.commands_text(),
-                                                 grade, self.lang))
+            self.post_message(self.AttemptGraded(
+                self, self.exercise.id, session.commands_text(), grade, self.lang,
+                hints_used=self.hints_used, solution_seen=self.solution_seen))
         self._replays.clear()
         self.replay_stop = session.first_failure_stop() or session.end_stop()
         if self.exam:
@@ -582,8 +627,8 @@ class PracticeScreen(Screen):
             return not self.exercise_locked
         if action in ("hint", "done"):
             return not (self.graded or self.session.demo)
-        if action == "solution":
-            return not self.session.demo
+        if action == "solution":  # an exam (the quiz's practical) does not hand out answers
+            return not (self.session.demo or self.exercise_locked)
         return True
 
     def live_mark(self) -> Coaching | None:
@@ -614,10 +659,16 @@ class PracticeScreen(Screen):
         self.focus_input()
 
     def action_hint(self) -> None:
-        total = len(self.exercise.text(self.lang).hints)
-        if self.hints_shown < total:
-            self.hints_shown += 1
-        self.show_goal()
+        """Open the next tier of the hint about the criterion the run is about now."""
+        if self.graded or self.session.demo:
+            return
+        criterion = self.hint_criterion
+        if criterion is None:
+            return
+        total = len(self.exercise.text(self.lang).tiers(criterion))
+        if self.hints_open.get(criterion, 0) < total:
+            self.hints_open[criterion] = self.hints_open.get(criterion, 0) + 1
+        self.show_hint()
         self.query_one("#practice-hint", Static).scroll_visible(animate=False)
 
     def action_undo(self) -> None:
@@ -652,7 +703,7 @@ class PracticeScreen(Screen):
         self.grade_attempt()
 
     def action_solution(self) -> None:
-        if self.session.demo:
+        if self.session.demo or self.exercise_locked:
             return
 
         def answered(yes: bool | None) -> None:
@@ -662,6 +713,7 @@ class PracticeScreen(Screen):
         self.app.push_screen(ConfirmSolutionScreen(self.lang), callback=answered)
 
     def play_solution(self) -> None:
+        self.solution_seen = True
         self.session.play_solution()
         self.replay_stop = None
         self._replays.clear()

@@ -26,12 +26,15 @@ def _seconds(value: float) -> str:
 
 
 def grade_report(grade: Grade, lang: str, *, replay_line: int | None = None,
-                 efficiency: dict | None = None, note: str = "") -> Text:
-    """The whole grade as one `Text`, in `lang` (the grade's messages are re-rendered)."""
+                 efficiency: dict | None = None, note: str = "", aid: str = "") -> Text:
+    """The whole grade as one `Text`, in `lang` (the grade's messages are re-rendered);
+    `aid` says what helped the attempt (hints, the solution), right under the verdict."""
     out = Text()
     out.append(word("practice.grade.heading", lang) + "\n", style="bold underline")
     out.append(render(grade.summary_note(), lang) + "\n",
                style=PASS_STYLE if grade.passed else FAIL_STYLE)
+    if aid:
+        out.append(aid + "\n", style="bold yellow")
     runs = grade.runs_note()
     if runs is not None:
         out.append(render(runs, lang) + "\n", style="dim")
