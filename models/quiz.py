@@ -24,6 +24,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .chart import Timeline, timeline
 from .messages import Msg
 from .narration import default_figures
 from .report import RunSpec, simulate
@@ -197,6 +198,8 @@ class Shown:
     option_ids: tuple[str, ...]  # display order
     right: tuple[int, ...]  # choice/predict: the right index; order: the right ordering
     values: Mapping[str, str] = field(default_factory=dict)  # predict placeholders
+    # predict: the run the answer was computed from, for the chart shown once it is answered
+    run_timeline: Timeline | None = field(default=None, repr=False, compare=False)
 
     @property
     def kind(self) -> str:
@@ -233,6 +236,7 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
     rng = random.Random(f"{quiz.id}/{question.id}/{seed}")
     values: dict[str, str] = {}
     right: tuple[int, ...] = ()
+    run_timeline: Timeline | None = None
     if question.kind == CHOICE:
         ids = list(question.options)
         rng.shuffle(ids)
@@ -245,7 +249,9 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
     elif question.kind == PREDICT:
         assert question.run is not None
         spec = question.run._replace(seed=seed)
-        summary = simulate(spec).summary()
+        report = simulate(spec)
+        summary = report.summary()
+        run_timeline = timeline(report.sim.metrics, report.sim.scenario)
         values = {name: _figure(getattr(spec, name)) for name in RUN_PLACEHOLDERS}
         values.update({name: _figure(summary[name]) for name in SUMMARY_PLACEHOLDERS
                        if name in summary})
@@ -262,7 +268,7 @@ def show(quiz: Quiz, question: Question, number: int, total: int, seed: int) -> 
         right = (ids.index(answer),)
     else:
         ids = []
-    return Shown(number, total, question, quiz, tuple(ids), right, values)
+    return Shown(number, total, question, quiz, tuple(ids), right, values, run_timeline)
 
 
 UNSAFE_ORDER_CREDIT = 0.5

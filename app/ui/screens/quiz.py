@@ -28,6 +28,7 @@ from textual.widgets import Static
 
 from app.ui.dialogs.leave_quiz import LeaveQuizScreen
 from app.ui.dialogs.quiz_help import QuizHelpScreen
+from app.ui.widgets.chart import ChartStyles, chart_lines, ideal_rows
 from app.ui.widgets.chrome import (
     CourseHeader,
     KeyFooter,
@@ -35,6 +36,7 @@ from app.ui.widgets.chrome import (
     dismiss_once,
     preset_breakpoints,
 )
+from app.ui.widgets.palette import Palette
 from app.ui.widgets.quiz_view import (
     MARKS,
     RIGHT,
@@ -46,7 +48,7 @@ from app.ui.widgets.quiz_view import (
     review_renderable,
 )
 from app.words import points_text, word
-from models.quiz import ORDER, PRACTICAL, Answer, Quiz, QuizRun, Shown
+from models.quiz import ORDER, PRACTICAL, PREDICT, Answer, Quiz, QuizRun, Shown
 
 PRACTICE_OUT_OF = 100  # the grader scores an attempt out of 100
 MAX_DIGIT_KEYS = 9
@@ -397,6 +399,8 @@ class QuizScreen(Screen):
                 if why:
                     body.append("\n" + why, style=styles["why"])
                 table.add_row(f"{at + 1}.", body)
+        run = self._run_block(shown, after.content_size.width or 76) \
+            if shown.kind == PREDICT else None
         explanation = shown.explanation(lang)
         tail = Text()
         if explanation:
@@ -406,7 +410,36 @@ class QuizScreen(Screen):
         tail.append(word("quiz.next.result" if last else "quiz.next.question", lang),
                     style=styles["tag"])
         pieces = [parts, table, Text(""), tail] if table is not None else [tail]
+        if run is not None:
+            pieces[-1:-1] = [run, Text("")]
         after.update(Group(*pieces))
+
+    def _run_block(self, shown: Shown, width: int) -> Group:
+        """A prediction, answered: the run its answer was computed from, in figures and the
+        capacity chart the stage draws (versions serving, failures, p95, time)."""
+        lang = self.lang
+        values = shown.values
+        spec = shown.question.run
+        head = Text()
+        head.append(word("quiz.heading.run", lang) + "\n", style="bold")
+        key = "quiz.run.params_batch" if spec.strategy == "in-place" else "quiz.run.params"
+        head.append(word(key, lang, strategy=word(f"strategy.{spec.strategy}", lang),
+                         servers=values["servers"], batch=values["batch"], rps=values["rps"])
+                    + "\n")
+        head.append(word("quiz.run.figures", lang, requests=values["requests"],
+                         failed=values["failed"], min_serving=values["min_serving"],
+                         max_instances=values["max_instances"],
+                         downtime_s=values["downtime_s"], duration_s=values["duration_s"]))
+        lines: list[Text] = []
+        if shown.run_timeline is not None:
+            styles = ChartStyles.of(Palette.for_theme(self.app.current_theme.dark))
+            tl = shown.run_timeline
+            for line in chart_lines(tl, max(20, width), ideal_rows(tl.top) + 5, styles, lang):
+                text = Text(no_wrap=True, overflow="crop")
+                for segment in line:
+                    text.append(segment.text, segment.style)
+                lines.append(text)
+        return Group(head, *lines)
 
     def _draw_review(self) -> None:
         lang = self.lang
