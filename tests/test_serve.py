@@ -41,6 +41,11 @@ def test_a_port_out_of_range_is_one_sentence(port, says):
     assert says in one_sentence(serve("--port", port))
 
 
+@pytest.mark.parametrize("count", ["0", "-3", "many"])
+def test_a_learner_limit_that_is_not_a_count_is_one_sentence(count):
+    assert "--max-learners" in one_sentence(serve("--max-learners", count))
+
+
 def test_a_port_in_use_is_one_sentence():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
