@@ -1,8 +1,10 @@
 """Every strategy run through the engine on the same fleet and traffic: the table of lesson 5.3.
 
-Each row comes from two runs with the same seed: the deployment itself (`report.simulate`, the
-numbers `deploylab simulate` prints) and a rollback, timed from the last moment the strategy can
-still roll back in its own way until the old version again serves all traffic at full strength.
+Each row comes from three runs with the same seed: the deployment itself (`report.simulate`, the
+numbers `deploylab simulate` prints), a rollback, timed from the last moment the strategy can
+still roll back in its own way until the old version again serves all traffic at full strength,
+and the same deployment at a busy hour: traffic at `BUSY_SHARE` of what the strategy's own
+fleet answers (in-server blue/green runs on one host, the others on `servers`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ class ComparisonRow:
     duration_s: float  # the deployment itself, first command to last (not the observation)
     # Time to bring all traffic back to the old version, measured by running a rollback.
     rollback_s: float
+    # The same deployment at a busy hour: what users lost, and the p95 latency they felt.
+    busy_failed: int
+    busy_p95_s: float
+
+
+BUSY_SHARE = 0.75  # a busy hour's traffic, as a share of what the whole fleet answers
 
 
 COLUMNS = tuple(f.name for f in fields(ComparisonRow) if f.name != "strategy")
@@ -137,12 +145,22 @@ def compare_strategies(strategies: Sequence[str], servers: int = 4, seed: int = 
     for name in strategies:
         summary = simulate(RunSpec(strategy=name, servers=servers, batch=batch, rps=rps,
                                    seed=seed)).summary()
+        busy = simulate(RunSpec(strategy=name, servers=servers, batch=batch,
+                                rps=busy_rps(name, servers), seed=seed)).summary()
         rows.append(ComparisonRow(
             strategy=name, failed=summary["failed"], downtime_s=summary["downtime_s"],
             min_serving=summary["min_serving"], max_instances=summary["max_instances"],
             duration_s=summary["deployment_s"],
-            rollback_s=round(rollback_time(name, servers, batch, seed, rps), 3)))
+            rollback_s=round(rollback_time(name, servers, batch, seed, rps), 3),
+            busy_failed=busy["failed"], busy_p95_s=round(busy["latency_ms"]["p95"] / 1000, 3)))
     return tuple(rows)
 
 
-__all__ = ["ComparisonRow", "COLUMNS", "compare_strategies", "rollback_time"]
+def busy_rps(strategy: str, servers: int = 4) -> float:
+    """A busy hour's requests a second for `strategy`: `BUSY_SHARE` of its fleet's capacity."""
+    hosts = Scenario(STRATEGIES[strategy][1], servers).host_count
+    return BUSY_SHARE * hosts * SimParams().capacity_rps
+
+
+__all__ = ["BUSY_SHARE", "ComparisonRow", "COLUMNS", "busy_rps", "compare_strategies",
+           "rollback_time"]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from models.compare import COLUMNS, ComparisonRow, compare_strategies, rollback_time
+from models.compare import COLUMNS, ComparisonRow, busy_rps, compare_strategies, rollback_time
+from models.params import SimParams
 from models.report import RunSpec, simulate
 
 ALL = ("recreate", "in-place", "blue-green", "in-server", "canary")
@@ -54,7 +55,7 @@ def test_order_and_columns_follow_the_request():
     rows = compare_strategies(("canary", "recreate"))
     assert [r.strategy for r in rows] == ["canary", "recreate"]
     assert COLUMNS == ("failed", "downtime_s", "min_serving", "max_instances", "duration_s",
-                       "rollback_s")
+                       "rollback_s", "busy_failed", "busy_p95_s")
     assert all(isinstance(r, ComparisonRow) for r in rows)
 
 
@@ -74,3 +75,20 @@ def test_in_place_rollback_is_a_whole_rolling_redeploy():
 def test_unknown_strategy_is_one_clear_error():
     with pytest.raises(ValueError, match="unknown strategy 'blue-grene'"):
         compare_strategies(("blue-grene",))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_busy_hour_shows_what_in_place_costs(seed):
+    """What 5.3's busy-hour step says, on every seed: at a busy hour in-place and recreate lose
+    requests, blue/green, canary and in-server lose none, and in-place's p95 is the longest."""
+    rows = by_name(compare_strategies(ALL, servers=4, seed=seed, rps=4.0))
+    assert rows["in-place"].busy_failed > 0
+    assert rows["recreate"].busy_failed > rows["in-place"].busy_failed
+    for name in ("blue-green", "canary", "in-server"):
+        assert rows[name].busy_failed == 0
+    assert rows["in-place"].busy_p95_s == max(r.busy_p95_s for r in rows.values())
+
+
+def test_a_busy_hour_is_three_quarters_of_each_fleets_capacity():
+    assert busy_rps("in-place", 4) == 0.75 * 4 * SimParams().capacity_rps
+    assert busy_rps("in-server", 4) == 0.75 * 1 * SimParams().capacity_rps  # one host

@@ -24,7 +24,8 @@ from models.course import Fleet
 # (field, header key, how to format it) in the order the table shows them.
 COLUMNS = (("failed", "tbl.failed", "{:,}"), ("downtime_s", "tbl.downtime", "{:.1f}"),
            ("min_serving", "tbl.min_serving", "{}"), ("max_instances", "tbl.max_instances", "{}"),
-           ("duration_s", "tbl.duration", "{:.1f}"), ("rollback_s", "tbl.rollback", "{:.1f}"))
+           ("duration_s", "tbl.duration", "{:.1f}"), ("rollback_s", "tbl.rollback", "{:.1f}"),
+           ("busy_failed", "tbl.busy_failed", "{:,}"), ("busy_p95_s", "tbl.busy_p95", "{:.1f}"))
 
 
 def compute(strategies: Sequence[str], fleet: Fleet) -> tuple:
@@ -139,8 +140,11 @@ class ComparisonView(ScrollableContainer):
         side = [max(longest_word(h) for h in headers)] + [
             max(longest_word(label), *(cell_len(c) for c in cells))
             for label, cells in zip(labels, values, strict=True)]
+        from models.compare import BUSY_SHARE  # the engine loads with the table, not at start
+
         caption = word("tbl.caption", lang, servers=self.fleet.servers,
-                       rps=f"{self.fleet.rps:g}", seed=self.fleet.seed)
+                       rps=f"{self.fleet.rps:g}", seed=self.fleet.seed,
+                       busy=f"{BUSY_SHARE * 100:g}")
         table = Table(caption=caption, caption_justify="left", header_style="bold",
                       expand=False, box=box.SIMPLE_HEAD, padding=0, show_edge=False)
         if sum(wide) + len(wide) - 1 <= width:
@@ -183,7 +187,7 @@ class ComparisonView(ScrollableContainer):
 
     @staticmethod
     def _value_style(name: str, value) -> str:
-        if name in ("failed", "downtime_s") and value:
+        if name in ("failed", "downtime_s", "busy_failed") and value:
             return "bold red"
         if name == "min_serving" and value == 0:
             return "bold red"
