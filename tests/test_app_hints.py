@@ -165,6 +165,7 @@ async def test_the_quizs_practical_is_an_exam_no_marks_until_the_grade_and_no_so
         assert results and all(r.startswith("    · ") for r in results)
         assert not any(mark in r for r in results for mark in "✓⚠✗")
         assert not screen.check_action("solution", ())
+        assert not screen.query_one("#ctl-solution").display  # no button for it either
         await pilot.press("ctrl+d")
         assert screen.graded
         marks = [screen.log_text(k, p).plain.split()[0] for k, p in screen._log if k == "result"]

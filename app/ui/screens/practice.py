@@ -214,6 +214,8 @@ class PracticeScreen(Screen):
         yield TooSmall()
 
     def on_mount(self) -> None:
+        if self.exercise_locked:  # the quiz's practical is an exam: no solution to watch
+            self.panel.withheld = {"solution"}
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
         self.query_one("#practice-log", RichLog).can_focus = False
         self.add_log("note", "practice.log.start")

@@ -65,6 +65,7 @@ class ActionPanel(Vertical):
         self.words = words
         self.sofar: list[str] = []
         self.mode = BUILD
+        self.withheld: set[str] = set()  # controls this attempt does not offer (an exam's solution)
         self.choices: tuple[str, ...] = ()
         self._kinds: dict[str, object] = {}  # the kind of each word the buttons offer now
         self._last_kind = None  # the kind of the last word pressed (None: a command or keyword)
@@ -148,7 +149,7 @@ class ActionPanel(Vertical):
         for what in ALL_CONTROLS:
             button = self.query_one(f"#ctl-{what}", Button)
             button.label = self.words(f"practice.btn.{what}", lang)
-            button.display = what in CONTROLS[self.mode]
+            button.display = what in CONTROLS[self.mode] and what not in self.withheld
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
