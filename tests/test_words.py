@@ -204,3 +204,16 @@ def test_no_korean_remains_in_python_sources():
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if HANGUL.search(line)]
     assert found == [], "Korean belongs in lessons/ko/*.toml"
+
+
+# One term for one thing: the reference solution is 참고 풀이 in every Korean sentence.
+OTHER_NAMES_FOR_THE_SOLUTION = ("모범 답안", "모범 풀이", "정답 풀이", "해답", "정답 확인")
+
+
+def test_the_reference_solution_has_one_korean_name():
+    texts = [(path, path.read_text(encoding="utf-8"))
+             for path in (COURSE_DIR / "ko").rglob("*.toml")]
+    found = [f"{path.name}: {name}" for path, text in texts
+             for name in OTHER_NAMES_FOR_THE_SOLUTION if name in text]
+    assert found == []
+    assert any("참고 풀이" in text for _path, text in texts)
