@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from app.cli.main import main
+from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.practice import PracticeScreen
 from app.ui.screens.quiz import QuizScreen
 from app.words import render, word
@@ -123,9 +124,13 @@ async def test_hints_and_the_solution_are_saved_with_the_attempt_and_exported(tm
             await enter(pilot, screen, line)
         assert screen.session.grade.passed
         assert word("practice.aid.passed_solution", "ko") in grade_text(screen)
-        # a pass after the solution does not mark the exercise passed
+        # a pass after the solution does not mark the exercise passed, on the map either
         assert app.store.summary().exercises["in-place"].passed is False
         assert app.store.summary().exercises["bluegreen"].passed is True
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, CourseMapScreen), "the map")
+        await settle(pilot, lambda: app.screen.counts() is not None, "the map's records")
+        assert app.screen.counts()["exercises"] == 1  # bluegreen's, not in-place's
 
     target = tmp_path / "progress.json"
     assert main(["progress", "--export", str(target)]) == 0
