@@ -85,7 +85,7 @@ def plan(rng: random.Random, keys: int) -> list[str]:
 
 def every_screen(lang: str = "en") -> list[str]:
     """The fuzzer's screen names: the map, each lesson, practice exercise and quiz, each help
-    and dialog, and the command palette."""
+    and dialog, the command palette, the teacher's view and the sandbox."""
     from lessons.course import load_course
     from lessons.exercises import load_exercises
     from lessons.quizzes import load_quizzes
@@ -96,7 +96,8 @@ def every_screen(lang: str = "en") -> list[str]:
     names += [f"practice:{e}" for e in sorted(load_exercises())]
     names += [f"quiz:{q}" for q in sorted(load_quizzes())]
     names += ["help", "help:practice", "practice-help", "quiz-help", "picker", "confirm-solution",
-              "leave-quiz", "palette", "teacher", "present:5.1.3", "present:5.1.1", "name"]
+              "leave-quiz", "palette", "teacher", "present:5.1.3", "present:5.1.1", "name",
+              "sandbox"]
     return names
 
 
@@ -138,6 +139,8 @@ def open_screen(app, name: str) -> None:
         app.action_command_palette()
     elif kind == "teacher":
         app.open_teacher()
+    elif kind == "sandbox":  # its w saves attempt files in the current folder (the fuzz's own)
+        app.open_sandbox()
     else:
         raise ValueError(f"no screen called {name!r}")
 

@@ -31,6 +31,7 @@ from models.loadbalancer import DRAINING, HEALTHY, INITIAL, UNHEALTHY, UNUSED
 from models.pipeline import MODES
 from models.pipeline import STAGES as PIPELINE_STAGES
 from models.quiz import KINDS as QUIZ_KINDS
+from models.sandbox import SCENARIOS as SANDBOX_SCENARIOS
 from models.scenarios import CONSOLE, Scenario
 from models.strategies import STRATEGIES
 
@@ -43,6 +44,7 @@ KEYS = set(CATALOGUES["en"])
 FAMILIES: dict[str, tuple[str, ...]] = {
     "st.": (LAUNCHING, DEPLOYING, STOPPED, TERMINATED,  # app/ui/widgets/stage.py: state_key
             INITIAL, HEALTHY, UNHEALTHY, DRAINING, UNUSED),
+    "sandbox.scenario.": SANDBOX_SCENARIOS,  # screens/practice.py: the sandbox's start state
     "group.": Scenario(CONSOLE).groups,  # stage.py: a group's heading (blue, green, build)
     "pipe.": PIPELINE_STAGES + MODES,  # pipeline_view.py: stages and the mode
     "map.stage.": STAGE_KINDS,  # course_map.py: what a section's stage shows

@@ -74,7 +74,7 @@ def run_course(args: Namespace) -> int:
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
                        theme=theme, profile=store.profile if store else "default", store=store,
                        toc=toc, teacher=bool(getattr(args, "teacher", False)),
-                       ask_name=ask_name)
+                       ask_name=ask_name, sandbox=getattr(args, "sandbox_spec", None))
     app.run()
     if app.course_error:
         return _fail(app.course_error)

@@ -1,5 +1,5 @@
-"""The `deploylab` command line: the course, `simulate`, `grade`, `check`, `schema`, `progress`,
-`serve`.
+"""The `deploylab` command line: the course, `simulate`, `sandbox`, `grade`, `check`, `schema`,
+`progress`, `serve`.
 
 Errors are one sentence on stderr and exit 2. `simulate` never imports Textual.
 """
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from app.cli.usage import (
     FAULT_NAMES,
+    SANDBOX_SCENARIOS,
     STRATEGY_NAMES,
     ArgParser,
     UsageError,
@@ -71,6 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print one JSON object")
     sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
     sim.add_argument("--force", action="store_true", help="overwrite the --svg file if it exists")
+
+    box = sub.add_parser("sandbox", help="practise freely: every command, nothing graded",
+                         description="Open the practice screen with no exercise: every command "
+                                     "of the scenario, the live stage and chart, and marks that "
+                                     "say what users saw. d ends the run (replay with Left/"
+                                     "Right), w saves it as an attempt file for deploylab grade.")
+    box.add_argument("--scenario", choices=SANDBOX_SCENARIOS, default="bluegreen",
+                     help="the start state (default bluegreen: blue serving, green empty)")
+    box.add_argument("--servers", type=positive_int, default=None,
+                     help="fleet size (default 4; in-server runs on one host)")
+    box.add_argument("--rps", type=positive_number, default=10.0, help="requests per second (10)")
+    box.add_argument("--capacity", type=positive_number, default=None, metavar="C",
+                     help="requests a second one server can answer (default 16)")
+    box.add_argument("--fault", choices=FAULT_NAMES, default="none")
+    box.add_argument("--seed", type=whole_number, default=1,
+                     help="random seed (same seed, same run)")
+    box.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                     help="course language (default: from the locale)")
 
     grade = sub.add_parser("grade",
                            help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
@@ -175,6 +194,10 @@ def _run(argv: Sequence[str] | None) -> int:
             from app.cli.simulate import run_simulate
 
             return run_simulate(args)
+        if args.command == "sandbox":
+            from app.cli.sandbox import run_sandbox
+
+            return run_sandbox(args)
         if args.command == "grade":
             from app.cli.grade import run_grade
 

@@ -9,6 +9,7 @@ import stat
 import sys
 
 STRATEGY_NAMES = ("recreate", "in-place", "blue-green", "in-server", "canary")
+SANDBOX_SCENARIOS = ("fleet", "bluegreen", "in-server")  # = models.sandbox.SCENARIOS (tested)
 FAULT_NAMES = ("none", "bad-build", "slow-start", "traffic-spike", "bad-config")
 MAX_SERVERS = 5000
 MAX_RPS = 100_000  # past this no fleet here carries it; what a run may cost is MAX_WORK

@@ -48,7 +48,7 @@ class DeployLabApp(App):
                  theme: str | None = None, profile: str = "default", instant: bool = False,
                  autoplay: bool | None = None, store=None, course=None, toc=None,
                  exercises: dict | None = None, quizzes: dict | None = None,
-                 teacher: bool = False, ask_name: bool = False):
+                 teacher: bool = False, ask_name: bool = False, sandbox=None):
         super().__init__()
         self.ask_name = ask_name
         self._course = course
@@ -63,6 +63,7 @@ class DeployLabApp(App):
         self.present = present
         self.quitting = False
         self.teacher = teacher  # open the teacher's view of the class first
+        self.sandbox = sandbox  # a models.sandbox.SandboxSpec: open the sandbox first
         self.instant = instant
         self.autoplay = present if autoplay is None else autoplay
         self.profile = profile
@@ -146,6 +147,8 @@ class DeployLabApp(App):
             self.open_section(self.lesson)
         if self.teacher:
             self.open_teacher()
+        if self.sandbox is not None:
+            self.open_sandbox(self.sandbox)
 
     @property
     def store(self):
@@ -293,6 +296,13 @@ class DeployLabApp(App):
             return None
         return next((s.id for s in sections if exercise in s.exercises), None)
 
+    def open_sandbox(self, spec=None) -> None:
+        """The practice screen with no exercise (`spec`: a SandboxSpec; default bluegreen)."""
+        from app.ui.screens.practice import PracticeScreen
+        from models.sandbox import SandboxSpec
+
+        self.push_screen(PracticeScreen(spec or SandboxSpec(), self.lang))
+
     def on_practice_screen_attempt_graded(self, message) -> None:
         """Record a graded practice attempt and tell the screen whether it was saved."""
         grade = message.grade
@@ -376,4 +386,4 @@ class DeployLabApp(App):
         section = getattr(self.screen, "section", None)
         practice = bool(section and section.exercises)
         on_map = isinstance(self.screen, CourseMapScreen)
-        self.push_screen(HelpScreen(self.lang, practice or on_map))
+        self.push_screen(HelpScreen(self.lang, practice or on_map, sandbox=on_map))

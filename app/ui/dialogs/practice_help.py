@@ -18,6 +18,10 @@ OTHER_KEYS = (("/  i", "practice.help.type"), ("h", "practice.help.hint"),
               ("e", "practice.help.exercises"), ("x", "practice.help.exam"),
               ("← →", "practice.help.replay"),
               ("l", "practice.help.lang"), ("?", "key.help"), ("Esc", "practice.help.back"))
+SANDBOX_KEYS = (("/  i", "practice.help.type"), ("u", "practice.help.undo"),
+                ("r", "practice.help.reset"), ("d", "sandbox.help.done"),
+                ("w", "sandbox.help.save"), ("← →", "practice.help.replay"),
+                ("l", "practice.help.lang"), ("?", "key.help"), ("Esc", "practice.help.back"))
 
 
 class PracticeHelpScreen(HelpModal):
@@ -27,6 +31,10 @@ class PracticeHelpScreen(HelpModal):
     PracticeHelpScreen > Vertical { max-width: 96%; max-height: 94%; }
     """
     TITLE_KEY = "practice.help.title"
+
+    def __init__(self, lang: str, *, sandbox: bool = False):
+        super().__init__(lang)
+        self.sandbox = sandbox  # the sandbox's keys: no hint, solution, exercises or exam
 
     def _table(self, heading: str, keys) -> Text:
         key_w = max(cell_len(k) for k, _ in keys) + 2
@@ -45,6 +53,6 @@ class PracticeHelpScreen(HelpModal):
             language.append(line + "\n")
         yield self._table("practice.help.typing", TYPING_KEYS)
         yield Text(word("practice.help.ctrl", lang) + "\n", style="italic")
-        yield self._table("practice.help.other", OTHER_KEYS)
+        yield self._table("practice.help.other", SANDBOX_KEYS if self.sandbox else OTHER_KEYS)
         yield language
         yield Text(word("practice.help.dismiss", lang), style="dim")

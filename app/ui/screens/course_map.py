@@ -1,5 +1,5 @@
 """The course map: the chapter's sections by number and title, what is done (n/N sections,
-quizzes and exercises), what each holds and what comes next."""
+quizzes and exercises), what each holds and what comes next; `s` opens the sandbox."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ MAP_KEYS = (
     ("enter", "open_selected", "key.open"),
     ("t", "quiz", "key.quiz"),
     ("x", "practice", "key.practice"),
+    ("s", "sandbox", "key.sandbox"),
     ("c", "teacher", "key.teacher", False),  # for the teacher: in the help, not the footer
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "app.help", "key.help"),
@@ -275,6 +276,9 @@ class CourseMapScreen(Screen):
 
     def action_teacher(self) -> None:
         self.app.open_teacher()
+
+    def action_sandbox(self) -> None:
+        self.app.open_sandbox()
 
     def action_open_selected(self) -> None:
         option_list = self.query_one(OptionList)

@@ -5,12 +5,18 @@ the stage, a log of what each command reported, the goal and hints, and once the
 done (or reaches the goal) the grade, with the command that broke a rule highlighted and the
 run replayable step by step (Left/Right). Leaving dismisses the screen with the attempt's
 `Grade` (or None): the quiz's practical question reads it.
+
+Given a `SandboxSpec` instead of an exercise, it is the sandbox: every command, no goal, hints,
+solution or score; `d` ends the run and sums up what users saw, `w` saves the commands as an
+attempt file (models/sandbox.py).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,10 +46,11 @@ from app.words import render, word
 from models.actions import Action, ActionResult
 from models.coaching import FAILING, OK, RISK, Coaching
 from models.exercises import Exercise
-from models.grading import Grade, criterion_label
+from models.grading import Grade, cause_note, criterion_label
 from models.grammar import offered
 from models.practice import ParseError
 from models.practice_session import PracticeSession, Stop
+from models.sandbox import SandboxSession, SandboxSpec, attempt_script, matching
 from models.scenarios import BLUEGREEN, BUILD_GROUP, CONSOLE
 
 FPS = 30
@@ -67,8 +74,30 @@ PRACTICE_KEYS = (
     ("l", "app.switch_lang", "key.lang"),
     ("question_mark", "help", "key.help"),
 )
+# The sandbox's: no hint, solution, exercise list or exam; d ends the run, w saves the file.
+SANDBOX_KEYS = (
+    ("slash,i", "type", "practice.key.type", False),
+    ("u", "undo", "practice.key.undo"),
+    ("r", "reset", "practice.key.reset"),
+    ("d", "done", "sandbox.key.done"),
+    ("w", "save", "sandbox.key.save"),
+    ("left", "replay(-1)", "practice.key.replay_prev"),
+    ("right", "replay(1)", "practice.key.replay_next"),
+    ("shift+left", "scrub(-1)", "practice.key.replay_prev", False),
+    ("shift+right", "scrub(1)", "practice.key.replay_next", False),
+    ("escape", "leave", "practice.key.back"),
+    ("l", "app.switch_lang", "key.lang"),
+    ("question_mark", "help", "key.help"),
+)
+# The console's shortcuts in the sandbox: no hint, and ctrl+d ends the run.
+SANDBOX_CONSOLE_KEYS = tuple(
+    (keys, action, "sandbox.key.done" if action == "ask('done')" else key, *rest)
+    for keys, action, key, *rest in CommandConsole.KEYS if action != "ask('hint')")
+SANDBOX_CONTROLS = {BUILD: ("undo", "reset", "done", "save"), DEMO: ("reset",),
+                    GRADED: ("prev", "next", "undo", "again", "save")}
+SAVE_TRIES = 999  # sandbox-<scenario>-1.txt ... -999.txt: never over an existing file
 LETTER_ACTIONS = {"type", "hint", "undo", "reset", "done", "solution", "exercises", "replay",
-                  "scrub", "help", "leave", "exam"}
+                  "scrub", "help", "leave", "exam", "save"}
 # How a coaching mark looks: its style, and the word that says it besides the symbol.
 MARK_STYLES = {OK: "", RISK: "bold yellow", FAILING: "bold red"}
 MARK_WORDS = {OK: "coach.mark_ok", RISK: "coach.mark_risk", FAILING: "coach.mark_failing"}
@@ -104,6 +133,38 @@ def vocabulary_of(session: PracticeSession) -> Vocabulary:
                                      if g not in sim.asgs and g != BUILD_GROUP)
                       if scenario.kind == CONSOLE else (),
                       sizes=(str(scenario.servers),) if scenario.kind == CONSOLE else ())
+
+
+def write_new_file(folder: Path, stem: str, text_for) -> Path:
+    """Write `text_for(name)` to the first free `<stem>-N.txt` in `folder` (never over a file
+    that exists: O_EXCL); raises OSError when the folder cannot be written."""
+    for n in range(1, SAVE_TRIES + 1):
+        path = folder / f"{stem}-{n}.txt"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text_for(path.name))
+        except OSError:
+            path.unlink(missing_ok=True)  # not half a file under a name we told nobody
+            raise
+        return path
+    raise FileExistsError(f"{stem}-1.txt to -{SAVE_TRIES}.txt all exist")
+
+
+def save_problem(err: OSError, folder: Path, lang: str) -> str:
+    """Why an attempt file could not be written, in one sentence."""
+    if isinstance(err, PermissionError):
+        reason = word("sandbox.reason.permission", lang)
+    elif isinstance(err, FileNotFoundError):
+        reason = word("sandbox.reason.missing", lang)
+    elif isinstance(err, FileExistsError):
+        reason = word("sandbox.reason.full", lang, tries=SAVE_TRIES)
+    else:
+        reason = (err.strerror or type(err).__name__).lower()
+    return word("sandbox.save_failed", lang, folder=str(folder), reason=reason)
 
 
 class PracticeScreen(Screen):
@@ -148,9 +209,12 @@ class PracticeScreen(Screen):
         hints_used: int = 0  # hint tiers opened on this screen before the grade
         solution_seen: bool = False  # the reference solution was played before the grade
 
-    def __init__(self, exercise: str | Exercise, lang: str | None = None, *,
-                 instant: bool | None = None, exam: bool = False):
+    def __init__(self, exercise: str | Exercise | SandboxSpec, lang: str | None = None, *,
+                 instant: bool | None = None, exam: bool = False,
+                 save_dir: Path | None = None):
         super().__init__()
+        self.sandbox = isinstance(exercise, SandboxSpec)
+        self.save_dir = save_dir  # where the sandbox saves attempt files (None: the current folder)
         # Exam mode: no coaching marks until the grade (the quiz's practical always; a toggle
         # in practice). Marks are still computed, and shown once the attempt is graded.
         self.exam = exam
@@ -191,25 +255,45 @@ class PracticeScreen(Screen):
     def _load_exercise(self, exercise: str | Exercise) -> Exercise:
         return exercise if isinstance(exercise, Exercise) else self.app.exercises()[exercise]
 
+    @property
+    def keys(self) -> tuple:
+        return SANDBOX_KEYS if self.sandbox else PRACTICE_KEYS
+
+    def shown_title(self, lang: str) -> str:
+        """The exercise's title, or what the sandbox starts from."""
+        if not self.sandbox:
+            return self.exercise.text(lang).title
+        spec = self.session.spec
+        return word("sandbox.title", lang, scenario=word(f"sandbox.scenario.{spec.scenario}",
+                                                         lang, servers=spec.servers))
+
     def compose(self) -> ComposeResult:
         preset_breakpoints(self)
-        self.session = PracticeSession(self._load_exercise(self._exercise_arg))
+        if self.sandbox:
+            self.session = SandboxSession(self._exercise_arg)
+        else:
+            self.session = PracticeSession(self._load_exercise(self._exercise_arg))
         lang = self.lang
-        localize(self, PRACTICE_KEYS, lang, word)
+        localize(self, self.keys, lang, word)
         yield CourseHeader(show_clock=False, icon="◆")
         yield Static(id="practice-bar")
         with Horizontal(id="practice-body"):
             with Vertical(id="practice-main"):
-                yield ClusterView(self.exercise.text(lang).title, self.session.scenario.versions,
+                yield ClusterView(self.shown_title(lang), self.session.scenario.versions,
                                   lang, id="practice-stage")
                 yield RichLog(id="practice-log", wrap=True, markup=False, max_lines=LOG_LINES,
                               min_width=20, auto_scroll=True)
-                yield CommandConsole(self.vocabulary, lang, word, id="console")
+                console = CommandConsole(self.vocabulary, lang, word, id="console")
+                if self.sandbox:
+                    console.KEYS = SANDBOX_CONSOLE_KEYS
+                yield console
             with VerticalScroll(id="practice-side"):
                 yield Static(id="practice-goal")
                 yield Static(id="practice-hint")
                 yield Static(id="practice-grade")
-                yield ActionPanel(self.vocabulary, lang, word, id="actions")
+                yield ActionPanel(self.vocabulary, lang, word, id="actions",
+                                  controls=SANDBOX_CONTROLS if self.sandbox else None,
+                                  labels={"done": "sandbox.btn.done"} if self.sandbox else None)
         yield KeyFooter(show_command_palette=False)
         yield TooSmall()
 
@@ -218,7 +302,7 @@ class PracticeScreen(Screen):
             self.panel.withheld = {"solution"}
         self._clock = self.set_interval(1 / FPS, self._tick, pause=True)
         self.query_one("#practice-log", RichLog).can_focus = False
-        self.add_log("note", "practice.log.start")
+        self.add_log("note", "sandbox.log.start" if self.sandbox else "practice.log.start")
         self.refresh_all()
         self.focus_input()
 
@@ -269,7 +353,8 @@ class PracticeScreen(Screen):
             self._chrome = (mode, self.lang)
             self.show_goal()
             self.set_class(self.graded, "-graded")
-            placeholder = word({GRADED: "practice.console.graded",
+            placeholder = word({GRADED: "sandbox.console.ended" if self.sandbox
+                                else "practice.console.graded",
                                 DEMO: "practice.console.demo"}.get(
                 mode, "practice.console.placeholder"), self.lang)
             self.console.set_lang(self.lang, placeholder)
@@ -296,20 +381,24 @@ class PracticeScreen(Screen):
         lang = self.lang
         session = self.session
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{word('practice.bar.practice', lang)} · ", style="bold")
-        text.append(self.exercise.text(lang).title, style="bold")
+        if self.sandbox:  # the stage's label names the start state; the bar stays short
+            text.append(word("sandbox.goal.heading", lang), style="bold")
+        else:
+            text.append(f"{word('practice.bar.practice', lang)} · ", style="bold")
+            text.append(self.exercise.text(lang).title, style="bold")
         text.append("  ")
-        if session.graded:
+        if session.graded and self.sandbox:
+            users = session.seen
+            text.append(word("sandbox.bar.ended", lang, failed=f"{users.failed:,}",
+                             requests=f"{users.requests:,}"),
+                        style="bold red" if users.failed else "bold green")
+            self._replay_position(text)
+        elif session.graded:
             grade = session.grade
             key = "practice.bar.passed" if grade.passed else "practice.bar.failed"
             text.append(word(key, lang, score=grade.score),
                         style="bold green" if grade.passed else "bold red")
-            if self.replay_stop is not None:
-                stops = session.stops()
-                k = stops.index(self.replay_stop) + 1 if self.replay_stop in stops else 0
-                text.append("   " + word("practice.bar.replay", lang, k=k or "·", n=len(stops),
-                                        t=format_clock(self.replay_stop.t)), style="bold")
-                text.append(" · " + self.replay_where(self.replay_stop), style="italic")
+            self._replay_position(text)
         elif session.busy:
             speed = speed_after(time.monotonic() - self._command_started)
             text.append(word("practice.bar.running", lang, command=session.sim.current.text(),
@@ -328,6 +417,16 @@ class PracticeScreen(Screen):
             text.append("  · " + word("practice.bar.exam", lang), style="italic")
         self.query_one("#practice-bar", Static).update(text)
 
+    def _replay_position(self, text: Text) -> None:
+        if self.replay_stop is None:
+            return
+        lang = self.lang
+        stops = self.session.stops()
+        k = stops.index(self.replay_stop) + 1 if self.replay_stop in stops else 0
+        text.append("   " + word("practice.bar.replay", lang, k=k or "·", n=len(stops),
+                                t=format_clock(self.replay_stop.t)), style="bold")
+        text.append(" · " + self.replay_where(self.replay_stop), style="italic")
+
     def replay_where(self, stop: Stop) -> str:
         lang = self.lang
         results = self.session.results
@@ -341,6 +440,15 @@ class PracticeScreen(Screen):
 
     def show_goal(self) -> None:
         lang = self.lang
+        if self.sandbox:
+            goal = Text()
+            goal.append(word("sandbox.goal.heading", lang) + "\n", style="bold underline")
+            goal.append(emphasised(word("sandbox.goal.body", lang)) + "\n\n")
+            goal.append(word("sandbox.goal.options", lang), style="bold")
+            goal.append("\n" + self.session.spec.options(), style="dim")
+            self.query_one("#practice-goal", Static).update(goal)
+            self.query_one("#practice-hint", Static).display = False
+            return
         text = self.exercise.text(lang)
         goal = Text()
         goal.append(word("practice.goal.heading", lang) + "\n", style="bold underline")
@@ -359,6 +467,8 @@ class PracticeScreen(Screen):
 
     def show_hint(self) -> None:
         """The hints of the criterion the run is about now, as far as they have been opened."""
+        if self.sandbox:
+            return  # no exercise, no hints
         lang = self.lang
         criterion = self.hint_criterion
         tiers = self.exercise.text(lang).tiers(criterion) if criterion else ()
@@ -397,6 +507,9 @@ class PracticeScreen(Screen):
             view.update("")
             return
         lang = self.lang
+        if self.sandbox:
+            view.update(self.seen_report(lang))
+            return
         note = word("practice.grade.demo", lang) if self.session.demo else (
             word("practice.grade.saved", lang) if self._saved else
             word("practice.grade.not_saved", lang, error=self._save_error(lang))
@@ -407,6 +520,40 @@ class PracticeScreen(Screen):
                               aid=self.aid_note())
         report.append("\n" + word("practice.grade.replay", lang), style="dim")
         view.update(report)
+
+    def seen_report(self, lang: str) -> Text:
+        """What users saw over the ended sandbox run: no score, no criteria."""
+        users = self.session.seen
+        out = Text()
+        out.append(word("sandbox.seen.heading", lang) + "\n", style="bold underline")
+        out.append(word("sandbox.seen.total", lang, requests=f"{users.requests:,}",
+                        succeeded=f"{users.succeeded:,}", failed=f"{users.failed:,}") + "\n",
+                   style="bold red" if users.failed else "bold green")
+        if not users.failures:
+            out.append(word("sandbox.seen.none", lang) + "\n")
+        replay_line = (self.session.running_line(self.replay_stop) if self.replay_stop
+                       else None)
+        for failure in users.failures:
+            command = self.session.grade.command(failure.line)
+            at = dict(count=f"{failure.count:,}", first=format_clock(failure.first_t),
+                      last=format_clock(failure.last_t), cause=render(cause_note(failure.cause),
+                                                                      lang))
+            if command is not None:
+                shown = word("sandbox.seen.failure", lang, line=failure.line, command=command,
+                             **at)
+            else:
+                shown = word("sandbox.seen.failure_start", lang, **at)
+            style = "bold red" if failure.line == replay_line and replay_line else "red"
+            out.append("✗ " + shown + "\n", style=style)
+        if users.peak_p95_ms:
+            out.append(word("sandbox.seen.p95", lang, p95=f"{users.peak_p95_ms:,.0f}") + "\n",
+                       style="dim")
+        if users.errors:
+            out.append(word("practice.grade.errors", lang) + "\n", style="bold")
+            for line, message in users.errors:
+                out.append(f"  {line}: {render(message, lang)}\n", style="yellow")
+        out.append("\n" + word("sandbox.seen.next", lang), style="dim")
+        return out
 
     # --- the log -------------------------------------------------------------------------
     def add_log(self, kind: str, payload: object) -> None:
@@ -445,6 +592,8 @@ class PracticeScreen(Screen):
                         style="yellow")
         if kind == "error":
             return Text(payload(lang) if callable(payload) else str(payload), style="red")
+        if kind == "saved":
+            return Text(payload(lang), style="bold green")
         return Text(word(payload, lang), style="italic dim")
 
     def rewrite_log(self) -> None:
@@ -591,7 +740,9 @@ class PracticeScreen(Screen):
         grade = session.grade_now()
         self._saved = False
         self._not_saved = None
-        if not session.demo:  # the App records it and answers with attempt_recorded()
+        if self.sandbox:
+            self.add_log("note", "sandbox.log.ended")
+        elif not session.demo:  # the App records it and answers with attempt_recorded()
             self.post_message(self.AttemptGraded(
                 self, self.exercise.id, session.commands_text(), grade, self.lang,
                 hints_used=self.hints_used, solution_seen=self.solution_seen))
@@ -631,6 +782,8 @@ class PracticeScreen(Screen):
             return not (self.graded or self.session.demo)
         if action == "solution":  # an exam (the quiz's practical) does not hand out answers
             return not (self.session.demo or self.exercise_locked)
+        if action == "save":
+            return self.sandbox
         return True
 
     def live_mark(self) -> Coaching | None:
@@ -650,7 +803,7 @@ class PracticeScreen(Screen):
 
     def action_exam(self) -> None:
         """Coaching off (exam) or on; the grade is the same either way."""
-        if self.exercise_locked:
+        if self.exercise_locked or self.sandbox:
             return
         self.exam = not self.exam
         self.add_log("note", "coach.exam_on" if self.exam else "coach.exam_off")
@@ -662,6 +815,9 @@ class PracticeScreen(Screen):
 
     def action_hint(self) -> None:
         """Open the next tier of the hint about the criterion the run is about now."""
+        if self.sandbox:  # ctrl+t from the console: there is no exercise to hint at
+            self.add_log("note", "sandbox.log.no_hints")
+            return
         if self.graded or self.session.demo:
             return
         criterion = self.hint_criterion
@@ -705,7 +861,7 @@ class PracticeScreen(Screen):
         self.grade_attempt()
 
     def action_solution(self) -> None:
-        if self.session.demo or self.exercise_locked:
+        if self.session.demo or self.exercise_locked or self.sandbox:
             return
 
         def answered(yes: bool | None) -> None:
@@ -753,7 +909,7 @@ class PracticeScreen(Screen):
         self.show_grade()
 
     def action_exercises(self) -> None:
-        if self.exercise_locked:
+        if self.exercise_locked or self.sandbox:
             return
 
         def picked(exercise_id: str | None) -> None:
@@ -763,20 +919,67 @@ class PracticeScreen(Screen):
         self.app.push_screen(ExercisePickerScreen(self.exercise.id), callback=picked)
 
     def action_help(self) -> None:
-        self.app.push_screen(PracticeHelpScreen(self.lang))
+        self.app.push_screen(PracticeHelpScreen(self.lang, sandbox=self.sandbox))
+
+    def action_save(self) -> None:
+        """The sandbox's commands as an attempt file in the current folder, under a new name."""
+        if not self.sandbox:
+            return
+        lang = self.lang
+        if getattr(self.app, "ask_name", False):  # served to a browser: the folder is the server's
+            self.add_log("note", "sandbox.log.save_served")
+            return
+        actions = self.session.actions
+        if not actions:
+            self.add_log("note", "sandbox.log.save_empty")
+            return
+        spec = self.session.spec
+        try:
+            exercises = matching(spec, self.app.exercises().values())
+        except Exception:  # broken exercise files: the file is still a plain script
+            exercises = []
+        start = word(f"sandbox.scenario.{spec.scenario}", lang, servers=spec.servers)
+
+        def text_for(name: str) -> str:
+            header = [word("sandbox.file.title", lang, start=start),
+                      word("sandbox.file.open", lang, options=spec.options())]
+            if exercises:
+                header.append(word("sandbox.file.grade", lang, exercise=exercises[0], name=name))
+            header += [word("sandbox.file.lines", lang), ""]
+            return attempt_script(header, actions)
+
+        try:
+            folder = self.save_dir or Path.cwd()
+            path = write_new_file(folder, f"sandbox-{spec.scenario}", text_for)
+        except OSError as err:
+            folder = self.save_dir or Path(os.environ.get("PWD", "."))
+            message = save_problem(err, folder, lang)
+            self.add_log("error", message)
+            self.console.show_feedback(message, "error")
+            return
+        exercise = exercises[0] if exercises else None
+
+        def saved(lang: str) -> str:
+            if exercise is None:
+                return word("sandbox.saved", lang, path=str(path))
+            return word("sandbox.saved_grade", lang, path=str(path), exercise=exercise,
+                        name=path.name)
+
+        self.add_log("saved", saved)
+        self.console.show_feedback(saved(lang), "note")
 
     def action_leave(self) -> None:
         if self.session.busy:
             self.finish_running()
-        dismiss_once(self, self.session.grade if not self.session.demo else None)
+        nothing = self.session.demo or self.sandbox  # a sandbox run has no grade to hand back
+        dismiss_once(self, None if nothing else self.session.grade)
 
     # --- language ------------------------------------------------------------------------
     def apply_lang(self) -> None:
         """Re-word the screen in the app's language; the attempt, log and replay stay put."""
         lang = self.lang
-        localize(self, PRACTICE_KEYS, lang, word)
-        self.query_one("#practice-stage", ClusterView).set_texts(self.exercise.text(lang).title,
-                                                                 lang)
+        localize(self, self.keys, lang, word)
+        self.query_one("#practice-stage", ClusterView).set_texts(self.shown_title(lang), lang)
         self.panel.set_lang(lang)
         self.rewrite_log()
         self.refresh_all()

@@ -23,8 +23,8 @@ CONTROLS = {
     DEMO: ("reset",),
     GRADED: ("prev", "next", "undo", "again", "solution"),
 }
-ALL_CONTROLS = ("prev", "next", "hint", "undo", "reset", "again", "done", "solution")
-VARIANTS = {"done": "success", "solution": "warning", "again": "primary"}
+ALL_CONTROLS = ("prev", "next", "hint", "undo", "reset", "again", "done", "solution", "save")
+VARIANTS = {"done": "success", "solution": "warning", "again": "primary", "save": "primary"}
 RUN = "\x00run"  # the run button's name: no word of the language can be it
 
 
@@ -58,8 +58,11 @@ class ActionPanel(Vertical):
             self.what = what
 
     def __init__(self, vocabulary: Callable[[], Vocabulary], lang: str,
-                 words: Callable[..., str], *, id: str | None = None):
+                 words: Callable[..., str], *, id: str | None = None,
+                 controls: dict | None = None, labels: dict | None = None):
         super().__init__(id=id)
+        self.controls = controls or CONTROLS  # by mode, the control buttons shown (the sandbox's)
+        self.labels = labels or {}  # a control's word key instead of practice.btn.<control>
         self.vocabulary = vocabulary
         self.lang = lang
         self.words = words
@@ -148,8 +151,8 @@ class ActionPanel(Vertical):
             grid.display = False
         for what in ALL_CONTROLS:
             button = self.query_one(f"#ctl-{what}", Button)
-            button.label = self.words(f"practice.btn.{what}", lang)
-            button.display = what in CONTROLS[self.mode] and what not in self.withheld
+            button.label = self.words(self.labels.get(what, f"practice.btn.{what}"), lang)
+            button.display = what in self.controls[self.mode] and what not in self.withheld
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
