@@ -166,3 +166,23 @@ async def test_a_lessons_end_names_its_exercise(lang):
         assert word("next.quiz", lang) in shown
         assert word("next.section", lang, id="5.2.1",
                     title=COURSE.text(lang, "5.2.1").title) in shown
+
+
+def test_deploylab_check_names_an_unknown_exercise_in_a_section_file(tmp_path, capsys):
+    import shutil
+
+    from app.cli.main import main
+    from lessons import COURSE_DIR
+
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = root / "sections" / "5.1.2.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('exercises = ["in-place"]', 'exercises = ["in-plase"]'),
+                    encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if "in-plase" in row)
+    assert main(["check", str(root)]) == 1  # check: 1 for a broken course, 2 for bad input
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"5.1.2.toml, line {line}" in err
+    assert "exercise 'in-plase' is not in exercises/; did you mean 'in-place'?" in err

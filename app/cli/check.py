@@ -66,7 +66,7 @@ def check_course(root: Path) -> tuple[list[str], str]:
             quizzes = load_quizzes(root)
         except CourseFileError as err:
             problems.append(where(err, root))
-    # A section's `exercise` is resolved by load_course; a practical quiz's by load_quizzes.
+    # A section's `exercises` are resolved by load_course; a practical quiz's by load_quizzes.
     runs = bad_count = 0
     for exercise in (exercises or {}).values():
         found, runs_here = _check_scripts(exercise, origins, root)
