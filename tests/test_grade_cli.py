@@ -245,8 +245,9 @@ def test_check_rejects_a_parse_error_in_a_data_script_with_its_file_line(course,
 
 def test_check_resolves_a_sections_exercise(course, capsys):
     path = course / "sections" / "5.2.2.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('exercise = "bluegreen"',
-                                                             'exercise = "bluegren"'),
+    text = path.read_text(encoding="utf-8")
+    assert 'exercises = ["bluegreen",' in text  # the edit below must change something
+    path.write_text(text.replace('exercises = ["bluegreen",', 'exercises = ["bluegren",'),
                     encoding="utf-8")
     code, errors = _check(course, capsys)
     assert code == 1
