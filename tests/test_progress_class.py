@@ -22,7 +22,7 @@ from app.cli import progress as progress_cli
 from app.cli.main import main
 from app.cli.progress import CLASS_COLUMNS
 from app.store import ProgressStore
-from app.store.queries import ClassReader, class_progress
+from app.store.classroom import ClassReader, class_progress
 from app.ui.widgets.class_table import class_table, row_cells
 from tests.test_progress_cli import FakeCourse
 
@@ -137,10 +137,10 @@ def test_the_reader_reads_again_only_what_changed(environment, monkeypatch):
     rows, changed = reader.read()
     assert changed and len(rows) == 3
     read = []
-    from app.store import queries
+    from app.store import classroom
 
-    original = queries.read_class_row
-    monkeypatch.setattr(queries, "read_class_row",
+    original = classroom.read_class_row
+    monkeypatch.setattr(classroom, "read_class_row",
                         lambda p, path: read.append(p) or original(p, path))
     assert reader.read()[1] is False and read == []  # nothing changed: a stat per file
     with ProgressStore.open("bob") as store:

@@ -348,7 +348,7 @@ def _render_class(records: list[dict], fmt: str) -> str:
 
 def run_class(args: argparse.Namespace) -> int:
     """`progress --all`: every profile in one table, or in one export; reads only."""
-    from app.store.queries import class_progress
+    from app.store.classroom import class_progress
     from app.ui.widgets.class_table import class_table
 
     lang = _lang(args)

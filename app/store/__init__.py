@@ -1,5 +1,6 @@
 """The progress store (SQLite), split by job: profile paths (`paths`), schema and migrations
-(`schema`), damage recovery (`recovery`) and the query API (`queries`)."""
+(`schema`), damage recovery (`recovery`), the query API (`queries`) and every profile read
+at once for the teacher (`classroom`)."""
 
 from app.store.paths import (
     DATA_DIR_ENV,

@@ -8,10 +8,8 @@ copying into it every row that can still be read from the old one.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +93,9 @@ def salvage(source: Path | None, target: sqlite3.Connection) -> int:
     if source is None or not source.is_file():
         return 0
     try:
+        import shutil  # only a damaged file needs these (not the first frame)
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="deploylab-salvage-") as tmp:
             # Work on a copy: reading may need to write (-shm, a header fix), and the original
             # should stay exactly as it was found.

@@ -46,7 +46,7 @@ class TeacherScreen(Screen):
 
     def __init__(self, path=None) -> None:
         super().__init__()
-        from app.store.queries import ClassReader
+        from app.store.classroom import ClassReader
 
         self.reader = ClassReader(path)
         self.rows: list = []

@@ -156,7 +156,11 @@ class TooSmall(Static):
                text-align: center; text-style: bold; }
     """
 
+    MIN_WIDTH, MIN_HEIGHT = 60, 20  # the -w-tiny and -h-tiny breakpoints (app.tcss)
+
     def show_size(self, width: int, height: int) -> None:
+        if width >= self.MIN_WIDTH and height >= self.MIN_HEIGHT:
+            return  # hidden: not worded (the map's first frame need not read both catalogues)
         self.update(word("too_small", "ko", w=width, h=height) + "\n\n"
                     + word("too_small", "en", w=width, h=height))
 
