@@ -197,3 +197,30 @@ async def test_no_matches_is_said_in_the_course_language():
         texts = [str(options.get_option_at_index(i).prompt.renderable)
                  for i in range(options.option_count)]
         assert texts == [word("palette.no_matches", "ko")]
+
+
+async def test_a_choice_on_the_map_that_arrives_after_another_screen_opened_is_dropped():
+    """Enter on the map, then s before the list delivered its choice: the sandbox opened, then
+    the late choice opened the section and closed the sandbox before it had mounted (its
+    console and buttons then found their widgets gone: NoMatches). Found by make fuzz."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        press_now(app, "enter", "s")
+        await fuzz.drain(app, pilot)
+        assert app.return_code is None
+        assert type(app.screen).__name__ == "PracticeScreen"  # the sandbox, still open
+
+
+async def test_a_resize_rewrite_after_practice_closed_does_nothing():
+    """A resize asks the practice log to rewrap after the next refresh; the screen could be
+    closed by then (its log gone: NoMatches '#practice-log', found by make fuzz)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_practice("bluegreen")
+        await pilot.pause()
+        screen = app.screen
+        app.pop_screen()
+        await pilot.pause()
+        screen.rewrite_log()
+        assert app.return_code is None

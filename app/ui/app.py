@@ -175,11 +175,12 @@ class DeployLabApp(App):
 
     @staticmethod
     async def _mounted(screen: Screen, limit_s: float = 1.0) -> None:
-        """Wait (briefly) until `screen` has mounted. A key typed faster than the screen it
-        opened can mount (Enter, then Escape) closed that screen before its on_mount ran, which
-        then found its widgets gone; at human speed a key always finds its screen ready."""
+        """Wait (briefly) until `screen` and its widgets have mounted. A key typed faster than
+        the screen it opened can mount (Enter, then Escape) closed that screen before its
+        on_mount (or a widget's) ran, which then found its widgets gone; at human speed a key
+        always finds its screen ready."""
         waited = 0.0
-        while not screen.is_mounted and waited < limit_s:
+        while not _all_mounted(screen) and waited < limit_s:
             await asyncio.sleep(0.005)
             waited += 0.005
 
@@ -387,3 +388,7 @@ class DeployLabApp(App):
         practice = bool(section and section.exercises)
         on_map = isinstance(self.screen, CourseMapScreen)
         self.push_screen(HelpScreen(self.lang, practice or on_map, sandbox=on_map))
+
+
+def _all_mounted(screen: Screen) -> bool:
+    return screen.is_mounted and all(node.is_mounted for node in screen.walk_children())

@@ -255,7 +255,10 @@ class CourseMapScreen(Screen):
             self._describe(event.option_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id:
+        # Enter, then s (or x, t, c) faster than the list delivers its choice: the screen that
+        # key opened is on top by then, and opening the section would close it before it has
+        # even mounted. A choice made on a map no longer in front is dropped.
+        if event.option_id and self.is_active:
             self.app.open_section(event.option_id)
 
     def selected_id(self) -> str | None:

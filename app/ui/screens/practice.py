@@ -597,7 +597,10 @@ class PracticeScreen(Screen):
         return Text(word(payload, lang), style="italic dim")
 
     def rewrite_log(self) -> None:
-        log = self.query_one("#practice-log", RichLog)
+        logs = self.query("#practice-log")
+        if not logs:  # a resize's rewrite that came after the screen was taken down
+            return
+        log = logs.first(RichLog)
         log.clear()
         for kind, payload in self._log:
             log.write(self.log_text(kind, payload))

@@ -83,7 +83,8 @@ class ActionPanel(Vertical):
                              variant=VARIANTS.get(what, "default"))
 
     def on_mount(self) -> None:
-        self.rebuild()
+        if self.query("#controls"):  # else its screen was closed before this ran
+            self.rebuild()
 
     # --- what the screen calls -------------------------------------------------------------
     def set_mode(self, mode: str) -> None:

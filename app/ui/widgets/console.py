@@ -252,7 +252,8 @@ class CommandConsole(Vertical):
         yield Static("", id="console-feedback")
 
     def on_mount(self) -> None:
-        self.set_lang(self.lang)
+        if self.query(CommandInput):  # else its screen was closed before this ran
+            self.set_lang(self.lang)
 
     @property
     def input(self) -> CommandInput:
