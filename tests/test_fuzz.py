@@ -224,3 +224,19 @@ async def test_a_resize_rewrite_after_practice_closed_does_nothing():
         await pilot.pause()
         screen.rewrite_log()
         assert app.return_code is None
+
+
+async def test_a_palette_no_longer_on_top_closes_nothing():
+    """Textual's dismiss pops whatever screen is on top: a late close of a palette already
+    gone popped the map (ScreenStackError, found by make fuzz on quiz:5.1)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        app.pop_screen()
+        await pilot.pause()
+        palette.dismiss()
+        await pilot.pause()
+        assert app.return_code is None
+        assert [type(s) for s in app.screen_stack] == [CourseMapScreen]

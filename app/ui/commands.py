@@ -61,6 +61,13 @@ class GuardedCommandPalette(CommandPalette):
             event.stop()
             event.prevent_default()
 
+    def dismiss(self, result=None):
+        # Textual's dismiss pops whatever screen is on top; a palette that is no longer there
+        # (closed by a key its late choice did not wait for) must not pop the map under it.
+        if self.is_active and len(self.app.screen_stack) > 1:
+            return super().dismiss(result)
+        return None
+
     @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
     async def _gather_commands(self, search_value: str) -> None:
         if self.query(CommandList):
