@@ -461,3 +461,17 @@ async def test_right_at_the_last_step_offers_what_comes_next(lang):
         titles = ", ".join(EXERCISES[e].text(lang).title
                            for e in COURSE.section("5.2.2").exercises)
         assert word("next.practice_choice", lang, titles=titles) in narration_source(app)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+async def test_the_maps_footer_shows_enter_first(lang):
+    """The list's own Enter (hidden) used to shadow the map's: the footer began at 't Quiz',
+    and nothing on screen said that Enter opens a section."""
+    app = new_app(lang=lang, instant=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        keys = [(k.key, k.description) for k in app.screen.query("FooterKey")]
+        assert keys[0] == ("enter", word("key.open", lang))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LessonScreen"

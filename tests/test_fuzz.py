@@ -7,6 +7,8 @@ fuzzer found has a test of its own that sends the keys that caused it.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from textual.command import CommandPalette
 
@@ -200,13 +202,16 @@ async def test_no_matches_is_said_in_the_course_language():
 
 
 async def test_a_choice_on_the_map_that_arrives_after_another_screen_opened_is_dropped():
-    """Enter on the map, then s before the list delivered its choice: the sandbox opened, then
-    the late choice opened the section and closed the sandbox before it had mounted (its
-    console and buttons then found their widgets gone: NoMatches). Found by make fuzz."""
+    """A section chosen in the map's list (a click, or Enter before Enter was the map's own key),
+    then s before the list delivered its choice: the sandbox opened, then the late choice
+    opened the section and closed the sandbox before it had mounted (its console and buttons
+    then found their widgets gone: NoMatches). Found by make fuzz."""
     app = DeployLabApp(lang="en", instant=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        press_now(app, "enter", "s")
+        the_map = app.screen
+        app.open_sandbox()  # s, handled before the list's message
+        the_map.on_option_list_option_selected(SimpleNamespace(option_id="5.1.2"))  # late
         await fuzz.drain(app, pilot)
         assert app.return_code is None
         assert type(app.screen).__name__ == "PracticeScreen"  # the sandbox, still open

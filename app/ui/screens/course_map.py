@@ -22,7 +22,7 @@ from app.ui.widgets.chrome import (
 from app.words import word
 
 MAP_KEYS = (
-    ("enter", "open_selected", "key.open"),
+    ("enter", "open_selected", "key.open", True, True),  # over the list's own (hidden) Enter
     ("t", "quiz", "key.quiz"),
     ("x", "practice", "key.practice"),
     ("s", "sandbox", "key.sandbox"),
