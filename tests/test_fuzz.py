@@ -245,3 +245,22 @@ async def test_a_palette_no_longer_on_top_closes_nothing():
         await pilot.pause()
         assert app.return_code is None
         assert [type(s) for s in app.screen_stack] == [CourseMapScreen]
+
+
+async def test_the_theme_list_is_guarded_like_the_palette():
+    """The palette's Theme command opened Textual's own palette, whose late close popped the
+    map (ScreenStackError at key 2,560 of make fuzz on quiz:5.1, seed 1)."""
+    from app.ui.commands import GuardedCommandPalette
+
+    app = DeployLabApp(lang="ko", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.search_themes()
+        await pilot.pause()
+        themes = app.screen
+        assert isinstance(themes, GuardedCommandPalette)
+        assert themes.query_one("CommandInput").placeholder == word("palette.search_themes", "ko")
+        app.pop_screen()
+        await pilot.pause()
+        themes.dismiss()
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack] == [CourseMapScreen]

@@ -381,6 +381,26 @@ class DeployLabApp(App):
         if self.use_command_palette and not GuardedCommandPalette.is_open(self):
             self.push_screen(GuardedCommandPalette(id="--command-palette"))
 
+    def search_themes(self) -> None:
+        """The palette's theme list (its "Theme" command), as Textual's but guarded like the
+        palette itself: Textual's own popped the map on a late Enter (found by make fuzz)."""
+        from textual.theme import ThemeProvider
+
+        from app.ui.commands import GuardedCommandPalette
+
+        self.push_screen(GuardedCommandPalette(
+            providers=[ThemeProvider], placeholder=word("palette.search_themes", self.lang)))
+
+    def search_commands(self, commands, placeholder: str | None = None):
+        """Textual's list of commands (e.g. the screenshot formats), guarded the same way."""
+        from textual.command import SimpleProvider
+
+        from app.ui.commands import GuardedCommandPalette
+
+        return self.push_screen(GuardedCommandPalette(
+            providers=[SimpleProvider(self.screen, commands)],
+            placeholder=placeholder or word("palette.search_commands", self.lang)))
+
     def action_help(self) -> None:
         from app.ui.dialogs.help import HelpScreen
 
