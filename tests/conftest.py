@@ -6,7 +6,7 @@
   pytest-xdist never share a database file.
 - The garbage collector is tuned for the test process (not the app): see
   `pytest_collection_finish`.
-- `-n auto` starts one pytest-xdist worker more than the machine has cores: see
+- `-n auto` starts two pytest-xdist workers more than the machine has cores: see
   `pytest_xdist_auto_num_workers`.
 """
 
@@ -31,16 +31,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """One worker more than there are cores. A UI test waits about as long as it computes:
-    Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle (91 s
-    asked for in the suite, against 268 s of test CPU; in the UI files about one to one), and
-    while one worker sleeps another computes. On the 2-core machine 2 workers left a core idle
-    whenever a UI test slept; 3 keep both busy, and a fourth would add its start-up (~6 s of
-    imports and collection) for little. PYTEST_XDIST_AUTO_NUM_WORKERS decides when it is set."""
+    """Two workers more than there are cores. A UI test waits about as long as it computes:
+    Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle, and
+    while one worker sleeps another computes. On the 2-core machine (quiet, 2,717 tests) 3
+    workers took 163 s, 4 took 153 s and 6 took 164 s (their start-up and the machine's two
+    cores, ~264 s of CPU, are the limit then). PYTEST_XDIST_AUTO_NUM_WORKERS decides when set."""
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if chosen:
         return int(chosen)
-    return len(os.sched_getaffinity(0)) + 1
+    return len(os.sched_getaffinity(0)) + 2
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
