@@ -264,3 +264,18 @@ async def test_the_theme_list_is_guarded_like_the_palette():
         themes.dismiss()
         await pilot.pause()
         assert [type(s) for s in app.screen_stack] == [CourseMapScreen]
+
+
+@pytest.mark.parametrize("error", [None, OSError("disk full")])
+async def test_the_saved_answer_for_a_practice_screen_already_closed(error):
+    """The App records a graded attempt and tells the screen; the learner may have left it by
+    then (its grade and log gone: NoMatches '#practice-grade', make fuzz on the picker)."""
+    app = DeployLabApp(lang="en", instant=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_practice("bluegreen")
+        await pilot.pause()
+        screen = app.screen
+        app.pop_screen()
+        await pilot.pause()
+        screen.attempt_recorded(error)
+        assert app.return_code is None

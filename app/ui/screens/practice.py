@@ -560,7 +560,9 @@ class PracticeScreen(Screen):
         self._log.append((kind, payload))
         if len(self._log) > LOG_LINES:
             del self._log[:-LOG_LINES]
-        self.query_one("#practice-log", RichLog).write(self.log_text(kind, payload))
+        logs = self.query("#practice-log")
+        if logs:  # else the screen has closed; the line is kept for nothing, harmlessly
+            logs.first(RichLog).write(self.log_text(kind, payload))
 
     def log_text(self, kind: str, payload: object) -> Text:
         lang = self.lang
@@ -769,7 +771,8 @@ class PracticeScreen(Screen):
         if error is not None:
             self.add_log("error", lambda lang: word("practice.log.saved_failed", lang,
                                                      error=self._save_error(lang)))
-        self.show_grade()
+        if self.query("#practice-grade"):  # the learner may have left before the answer came
+            self.show_grade()
 
     # --- actions -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
