@@ -3,9 +3,12 @@ quizzes and exercises), what each holds and what comes next; `s` opens the sandb
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -22,7 +25,7 @@ from app.ui.widgets.chrome import (
 from app.words import word
 
 MAP_KEYS = (
-    ("enter", "open_selected", "key.open", True, True),  # over the list's own (hidden) Enter
+    ("enter", "open_selected", "key.open"),
     ("t", "quiz", "key.quiz"),
     ("x", "practice", "key.practice"),
     ("s", "sandbox", "key.sandbox"),
@@ -57,6 +60,7 @@ class CourseMapScreen(Screen):
     def on_mount(self) -> None:
         self.show_heading()
         self.refresh_sections()
+        self.show_the_lists_enter()
         self.query_one(OptionList).focus()
         self._want_progress()
 
@@ -76,8 +80,20 @@ class CourseMapScreen(Screen):
     def on_resize(self) -> None:
         self.query_one(TooSmall).show_size(self.app.size.width, self.app.size.height)
 
+    def show_the_lists_enter(self) -> None:
+        """The section list's own Enter (which opens the highlighted section) in the footer:
+        Textual's OptionList hides it, and it shadows the map's, so nothing said how to open a
+        section. It stays the list's key: a Down typed just before is handled first."""
+        option_list = self.query_one(OptionList)
+        bindings = [dataclasses.replace(b, description=word("key.open", self.app.lang),
+                                        show=True) if b.key == "enter" else b
+                    for group in option_list._bindings.key_to_bindings.values() for b in group]
+        option_list._bindings = BindingsMap(bindings)
+        option_list.refresh_bindings()
+
     def apply_lang(self) -> None:
         localize_bindings(self, MAP_KEYS, self.app.lang)
+        self.show_the_lists_enter()
         self.show_heading()
         self.refresh_sections()
 
