@@ -143,3 +143,16 @@ def new_app(**kwargs):
     kwargs.setdefault("exercises", loaded_exercises())
     kwargs.setdefault("quizzes", loaded_quizzes())
     return DeployLabApp(**kwargs)
+
+
+def snapshot_files_and_tests(request, module_file: str) -> tuple[list[str], list[str]]:
+    """For a snapshot test module: (SVG files no test of it uses, its tests with no SVG file).
+    syrupy fails a run that leaves a snapshot file unused, but not under pytest-xdist (-n),
+    where it skips that check; each snapshot module asserts both lists are empty instead."""
+    from pathlib import Path
+
+    tests = {item.name for item in request.node.parent.collect()
+             if "snap_compare" in getattr(item, "fixturenames", ())}
+    folder = Path(module_file).with_name("__snapshots__") / Path(module_file).stem
+    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
+    return sorted(files - tests), sorted(tests - files)

@@ -10,11 +10,9 @@ and look at the pictures before committing them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support import loaded_course, new_app
+from tests.support import loaded_course, new_app, snapshot_files_and_tests
 
 COURSE = loaded_course()
 SECTION_IDS = [s.id for s in COURSE.sections]
@@ -129,11 +127,6 @@ def test_quiz_question_after_answering(snap_compare, lang):
 
 # --- the snapshot files themselves ---------------------------------------------------------
 def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
-    """syrupy fails a run that leaves a snapshot file unused, but not under pytest-xdist (-n),
-    where it skips that check: this test does it instead, for this module's SVG files."""
-    snapshot_tests = {item.name for item in request.node.parent.collect()
-                      if "snap_compare" in getattr(item, "fixturenames", ())}
-    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
-    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
-    assert sorted(files - snapshot_tests) == []  # left behind by a test renamed or removed
-    assert sorted(snapshot_tests - files) == []  # never recorded
+    left_behind, never_recorded = snapshot_files_and_tests(request, __file__)
+    assert left_behind == []  # by a test renamed or removed
+    assert never_recorded == []

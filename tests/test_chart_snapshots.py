@@ -10,12 +10,11 @@ picture is the same on every run. Regenerate after a deliberate change with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.ui.app import DeployLabApp
 from lessons.course import load_course
+from tests.support import snapshot_files_and_tests
 
 COURSE = load_course()
 SIZES = [(80, 24), (120, 36), (200, 60)]
@@ -48,10 +47,6 @@ def test_chart_on_the_stage(snap_compare, section_id, step_id, size, lang):
 
 
 def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
-    """syrupy skips its unused-snapshot check under pytest-xdist: this test does it here."""
-    snapshot_tests = {item.name for item in request.node.parent.collect()
-                      if "snap_compare" in getattr(item, "fixturenames", ())}
-    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
-    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
-    assert sorted(files - snapshot_tests) == []
-    assert sorted(snapshot_tests - files) == []
+    left_behind, never_recorded = snapshot_files_and_tests(request, __file__)
+    assert left_behind == []  # by a test renamed or removed
+    assert never_recorded == []

@@ -10,11 +10,9 @@ animations. Regenerate after a deliberate change with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support import new_app
+from tests.support import new_app, snapshot_files_and_tests
 
 SIZE = (120, 36)
 TALL = (120, 50)  # the log's 14 lines hold the Korean ⚠ and ✗ with their reasons
@@ -70,11 +68,6 @@ def test_the_console_exercise_half_way(snap_compare, lang):
 
 
 def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
-    """syrupy skips its unused-snapshot check under pytest-xdist: this test does it for this
-    module's SVG files (as tests/test_app_snapshots.py does for its own)."""
-    snapshot_tests = {item.name for item in request.node.parent.collect()
-                      if "snap_compare" in getattr(item, "fixturenames", ())}
-    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
-    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
-    assert sorted(files - snapshot_tests) == []  # left behind by a test renamed or removed
-    assert sorted(snapshot_tests - files) == []  # never recorded
+    left_behind, never_recorded = snapshot_files_and_tests(request, __file__)
+    assert left_behind == []  # by a test renamed or removed
+    assert never_recorded == []

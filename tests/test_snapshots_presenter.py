@@ -9,11 +9,9 @@ Regenerate after a deliberate change with `pytest tests/test_snapshots_presenter
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support import loaded_course, new_app
+from tests.support import loaded_course, new_app, snapshot_files_and_tests
 
 SIZE = (200, 60)
 COURSE = loaded_course()
@@ -47,11 +45,6 @@ def test_presenter_blue_green_at_its_last_step(snap_compare, lang):
 
 
 def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
-    """syrupy skips its unused-snapshot check under pytest-xdist (-n): this test does it for
-    this module's SVG files."""
-    snapshot_tests = {item.name for item in request.node.parent.collect()
-                      if "snap_compare" in getattr(item, "fixturenames", ())}
-    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
-    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
-    assert sorted(files - snapshot_tests) == []  # left behind by a test renamed or removed
-    assert sorted(snapshot_tests - files) == []  # never recorded
+    left_behind, never_recorded = snapshot_files_and_tests(request, __file__)
+    assert left_behind == []  # by a test renamed or removed
+    assert never_recorded == []

@@ -9,11 +9,9 @@ change with `pytest tests/test_snapshots_sandbox.py --snapshot-update` and look 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.support import new_app
+from tests.support import new_app, snapshot_files_and_tests
 
 SIZE = (100, 30)
 
@@ -44,11 +42,6 @@ def test_sandbox_mid_way(snap_compare, lang):
 
 
 def test_every_snapshot_file_belongs_to_a_snapshot_test(request):
-    """syrupy fails a run that leaves a snapshot file unused, but not under pytest-xdist (-n),
-    where it skips that check: this test does it instead, for this module's SVG files."""
-    snapshot_tests = {item.name for item in request.node.parent.collect()
-                      if "snap_compare" in getattr(item, "fixturenames", ())}
-    folder = Path(__file__).with_name("__snapshots__") / Path(__file__).stem
-    files = {path.name.removesuffix(".svg") for path in folder.glob("*.svg")}
-    assert sorted(files - snapshot_tests) == []  # left behind by a test renamed or removed
-    assert sorted(snapshot_tests - files) == []  # never recorded
+    left_behind, never_recorded = snapshot_files_and_tests(request, __file__)
+    assert left_behind == []  # by a test renamed or removed
+    assert never_recorded == []
