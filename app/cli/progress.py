@@ -222,6 +222,20 @@ def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
                   str(progress.attempts) if progress.attempts else "-")
 
 
+def _export_format(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """--export's format (csv or json, None without --export), or the sentence refusing it."""
+    export = getattr(args, "export", None)
+    if export is None:
+        return None, None
+    from app.cli.usage import quoted, target_problem
+
+    fmt = Path(export).suffix.lower().lstrip(".")
+    if fmt not in ("csv", "json"):
+        return None, (f"--export needs a file name ending in .csv or .json, not "
+                      f"'{quoted(export)}'")
+    return fmt, target_problem(export, "export", bool(getattr(args, "force", False)))
+
+
 def run_progress(args: argparse.Namespace) -> int:
     """Show `profile`'s progress, or export it; 0 on success, 2 with one sentence on bad input."""
     if getattr(args, "all_profiles", False):
@@ -234,18 +248,9 @@ def run_progress(args: argparse.Namespace) -> int:
         profile = DEFAULT_PROFILE
     export = getattr(args, "export", None)
     lang = _lang(args)
-    fmt = None
-    if export is not None:
-        from app.cli.usage import quoted, target_problem
-
-        fmt = Path(export).suffix.lower().lstrip(".")
-        if fmt not in ("csv", "json"):
-            return _fail(f"--export needs a file name ending in .csv or .json, not "
-                         f"'{quoted(export)}'")
-        # Refused before the store is opened: a refused export touches nothing.
-        problem = target_problem(export, "export", bool(getattr(args, "force", False)))
-        if problem:
-            return _fail(problem)
+    fmt, problem = _export_format(args)
+    if problem:  # refused before any store is opened: a refused export touches nothing
+        return _fail(problem)
     try:
         exists = ProgressStore.exists(profile)
         path = db_path(profile)
@@ -355,17 +360,9 @@ def run_class(args: argparse.Namespace) -> int:
     if getattr(args, "progress_profile", None) is not None:
         return _fail("--all shows every profile; leave out --profile")
     export = getattr(args, "export", None)
-    fmt = None
-    if export is not None:
-        from app.cli.usage import quoted, target_problem
-
-        fmt = Path(export).suffix.lower().lstrip(".")
-        if fmt not in ("csv", "json"):
-            return _fail(f"--export needs a file name ending in .csv or .json, not "
-                         f"'{quoted(export)}'")
-        problem = target_problem(export, "export", bool(getattr(args, "force", False)))
-        if problem:
-            return _fail(problem)
+    fmt, problem = _export_format(args)
+    if problem:  # refused before any store is opened: a refused export touches nothing
+        return _fail(problem)
     course = _load_course()
     section_ids = [s.id for s in course.sections] if course else []
     rows = class_progress()
