@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint check clean fuzz
 
+# Python writes its bytecode (__pycache__) even where the environment says not to: the suite
+# starts dozens of Python processes (test workers, CLI runs, served apps), and without it each
+# compiles the same sources again (collecting the tests alone took 5.5 s of CPU instead of 1.9).
+export PYTHONDONTWRITEBYTECODE :=
+
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

@@ -134,6 +134,22 @@ def loaded_quizzes() -> dict:
     return load_quizzes()
 
 
+@functools.cache
+def step_end_frames(section_id: str) -> tuple[dict, ...]:
+    """The frames `StagePlayer.goto(k)` gives for each step k of a section of the loaded
+    course, from one pass: playing step k to its end from the end of step k-1 is what goto's
+    replay does, so this costs one replay of the section instead of one per step."""
+    from models.course import StagePlayer
+
+    player = StagePlayer(loaded_course().section(section_id))
+    frames = []
+    for k in range(player.step_count):
+        player.play(k)
+        player.finish()
+        frames.append(player.frames())
+    return tuple(frames)
+
+
 def new_app(**kwargs):
     """A `DeployLabApp` given the course, the exercises and the quizzes this process loaded
     (the App does not read them again); `kwargs` as for the App."""

@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode, NoScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets._footer import FooterKey
 from textual.widgets._header import HeaderTitle
 
 from app.ui.widgets.canvas import fit
@@ -174,6 +175,44 @@ class KeyFooter(Footer):
     def __init__(self, *, show_command_palette: bool = True):
         super().__init__(show_command_palette=show_command_palette)
         self.palette_wanted = show_command_palette
+        self._composed: tuple | None = None  # what the keys showed when last composed
+        self._recompose_queued = False
+
+    def _keys_now(self) -> tuple:
+        """Everything the keys are drawn from: each active binding, whether it is enabled and
+        its tooltip, the palette key's presence and the compact style."""
+        return (self.compact, self.show_command_palette, tuple(
+            (key, binding.key, binding.action, binding.description, binding.show,
+             binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()))
+
+    def compose(self):
+        if self._bindings_ready:
+            self._composed = self._keys_now()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # Born in the footer's style: a key starts compact and its data binding to the
+                # footer then restyled it, twice per key on each recompose. (The palette key
+                # has no such binding and keeps its compact start, as Textual draws it.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
+    def bindings_changed(self, screen) -> None:
+        """Recompose once after the screen's bindings change, and only if the keys differ:
+        Textual publishes the change several times while a screen starts (six on the map),
+        and rebuilding the keys each time was most of a screen's start-up."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._recompose_queued:
+            self._recompose_queued = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._recompose_queued = False
+        if self.is_attached and self._keys_now() != self._composed:
+            await self.recompose()
 
     def on_resize(self) -> None:
         narrow = self.app.size.width < self.NARROW
