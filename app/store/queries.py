@@ -17,15 +17,13 @@ app shows, and the record is kept in memory and written first the next time anyt
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from app.store.paths import (
     DEFAULT_PROFILE,
@@ -67,8 +65,7 @@ class NotSaved(Exception):
         return self.notice.text(lang)
 
 
-@dataclass(frozen=True)
-class SectionCompletion:
+class SectionCompletion(NamedTuple):
     """A section the learner finished, first time only."""
 
     section_id: str
@@ -76,8 +73,7 @@ class SectionCompletion:
     completed_at: float
 
 
-@dataclass(frozen=True)
-class QuizAttempt:
+class QuizAttempt(NamedTuple):
     """One finished quiz: the answers as the quiz recorded them, and the score."""
 
     id: int
@@ -93,8 +89,7 @@ class QuizAttempt:
         return max(0.0, self.finished_at - self.started_at)
 
 
-@dataclass(frozen=True)
-class PracticeAttempt:
+class PracticeAttempt(NamedTuple):
     """One graded practice attempt: what the learner typed, what the grader said, and what
     helped: hint tiers opened and whether the reference solution was watched first. `passed`
     is the grader's verdict; `counts_as_passed` is what progress shows. `section_id` and
@@ -123,8 +118,7 @@ class PracticeAttempt:
                 if isinstance(c, dict) and not c.get("passed", False)]
 
 
-@dataclass(frozen=True)
-class ItemProgress:
+class ItemProgress(NamedTuple):
     """The best result so far on one quiz or one exercise, and how often it was tried."""
 
     attempts: int
@@ -134,8 +128,7 @@ class ItemProgress:
     last_at: float
 
 
-@dataclass(frozen=True)
-class SectionProgress:
+class SectionProgress(NamedTuple):
     """One section: done or not, its quiz and its practice exercise."""
 
     section_id: str
@@ -153,8 +146,7 @@ def _section_sort_key(section_id: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in section_id.split("."))
 
 
-@dataclass(frozen=True)
-class ProgressSummary:
+class ProgressSummary(NamedTuple):
     """Everything a learner has done, per section and per quiz and exercise.
 
     A quiz's id is the id of the section it is on (one quiz per section). Exercises are linked to
@@ -194,6 +186,8 @@ class ProgressSummary:
 
 
 def _load_json(text: str) -> list[dict]:
+    import json  # here and in the writers: the map's first frame opens the store, reads no JSON
+
     try:
         value = json.loads(text)
     except (TypeError, ValueError):
@@ -404,6 +398,8 @@ class ProgressStore:
         """Record a finished quiz; `quiz_id` is the section the quiz is on, e.g. "5.2.2"."""
         if not 0 <= score <= max_score or max_score < 1:
             raise ValueError(f"quiz score {score} out of {max_score} is impossible")
+        import json
+
         row = (quiz_id, json.dumps(answers, ensure_ascii=False, default=str), int(score),
                int(max_score), float(started_at), float(finished_at))
         self._save("INSERT INTO quiz_attempt (quiz_id, answers, score, max_score, started_at, "
@@ -419,6 +415,8 @@ class ProgressStore:
             raise ValueError(f"practice score {score} is outside 0 to {PRACTICE_MAX_SCORE}")
         if hints_used < 0:
             raise ValueError(f"{hints_used} hints used is impossible")
+        import json
+
         row = (exercise, commands, int(bool(passed)), int(score),
                json.dumps(criteria, ensure_ascii=False, default=str), int(seed), time.time(),
                int(hints_used), int(bool(solution_seen)), section_id, lang)

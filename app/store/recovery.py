@@ -11,9 +11,8 @@ import os
 import sqlite3
 import struct
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.store.schema import LATER_COLUMNS, TABLE_COLUMNS, transaction
 from app.words import word
@@ -33,8 +32,7 @@ def _by_count(count: int, none: str, one: str, many: str) -> str:
     return none if count == 0 else one if count == 1 else many
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     kind: str
     params: dict[str, Any]
 

@@ -39,6 +39,10 @@ MAP_KEYS = (
 class CourseMapScreen(Screen):
     """Lists every section; Enter opens the highlighted one."""
 
+    # The list has the focus from the start: Textual's default focused the scrolling box around
+    # it first, and moving the focus restyled both before the first frame.
+    AUTO_FOCUS = "#map-list"
+
     def __init__(self) -> None:
         super().__init__()
         self._progress = None  # quiz and practice records, read after the map is painted

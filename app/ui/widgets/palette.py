@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -11,8 +11,7 @@ from rich.style import Style
 Line = list[Segment]
 
 
-@dataclass(frozen=True)
-class Palette:
+class Palette(NamedTuple):
     """Colours for the stage, chosen to read on a dark terminal or on a light projector."""
 
     old: Style
