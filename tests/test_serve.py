@@ -213,6 +213,62 @@ async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
         await runner.cleanup()
 
 
+async def test_a_tab_whose_output_reader_was_cancelled_still_ends_and_gives_its_place_back():
+    """On a busy machine the reader of an app that ended at once can be cancelled before it
+    runs; ending the session then raised CancelledError, and the place was never given back
+    (with --max-learners 1 the class stayed full). Found by the test above under load."""
+    from app.cli.serve import LearnerSession
+
+    session = LearnerSession([sys.executable, "-c", "raise SystemExit(3)"],
+                             write_bytes=None, write_str=None, close=None,
+                             download_manager=None)
+    await session._open_app_process()
+    await session._process.wait()
+    session._task = asyncio.create_task(asyncio.sleep(10))
+    session._task.cancel()  # cancelled before it ever ran
+    await asyncio.wait_for(session.end(), WAIT_S)  # ends, and says nothing
+    assert session._task is None
+
+    ending = asyncio.ensure_future(LearnerSession._end(session))
+    ending.cancel()  # the session's own cancellation still stops it
+    with pytest.raises(asyncio.CancelledError):
+        await ending
+
+
+async def test_a_session_that_fails_to_end_still_gives_its_place_back(monkeypatch, capsys):
+    from aiohttp import web
+
+    from app.cli.serve import ClassServer, LearnerSession
+
+    async def broken_end(self):
+        raise RuntimeError("the app could not be ended")
+
+    monkeypatch.setattr(LearnerSession, "end", broken_end)
+    server = ClassServer([sys.executable, "-c", "raise SystemExit(3)"], lang="en",
+                         max_learners=1, code=None)
+    runner = web.AppRunner(await server._make_app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            tab = await session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
+            async with asyncio.timeout(WAIT_S):
+                while (await tab.receive()).type not in (aiohttp.WSMsgType.CLOSE,
+                                                         aiohttp.WSMsgType.CLOSED):
+                    pass
+        for _ in range(200):
+            if not server.sessions:
+                break
+            await asyncio.sleep(0.05)
+        assert not server.sessions and not server.full()
+        told = capsys.readouterr().err.strip().splitlines()
+        assert told == ["deploylab serve: a learner's app could not be ended: the app could not "
+                        "be ended"]  # one sentence, no traceback
+    finally:
+        await runner.cleanup()
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
 def test_no_app_outlives_a_server_that_was_killed(data_dir):
     async def main(served: Served) -> list[tuple[int, int] | None]:

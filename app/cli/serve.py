@@ -128,6 +128,11 @@ class LearnerSession(AppService):
                 await asyncio.wait_for(self._task, TERM_WAIT_S)
             except TimeoutError:
                 self._task.cancel()
+            except asyncio.CancelledError:
+                # The reader was cancelled before it ran (a busy machine, an app that ended at
+                # once): it has ended all the same. Only our own cancellation goes on.
+                if not self._task.cancelled():
+                    raise
             self._task = None
 
 
@@ -217,9 +222,14 @@ class ClassServer(Server):
         except Exception as error:  # one tab's broken message must not stop the class
             print(f"deploylab serve: a session ended: {error}", file=sys.stderr)
         finally:
-            await session.end()  # the tab closed: the app saves and exits
-            self.sessions.discard(session)
-            await websocket.close()
+            try:
+                await session.end()  # the tab closed: the app saves and exits
+            except Exception as error:  # noqa: BLE001 - the class goes on; the place is freed
+                print(f"deploylab serve: a learner's app could not be ended: {error}",
+                      file=sys.stderr)
+            finally:
+                self.sessions.discard(session)  # the place is given back whatever happened
+                await websocket.close()
         return websocket
 
     async def end_all(self) -> None:
