@@ -95,7 +95,10 @@ def _run_child(code: str, env: dict[str, str]) -> tuple[float, float]:
 
 def first_frame() -> bool:
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "DEPLOYLAB_DATA_DIR": data, "TEXTUAL_ANIMATIONS": "none"}
+        # Bytecode is written even where the environment says not to, or the course's own
+        # modules would be compiled again in every run (an installed app has its bytecode).
+        env = {**os.environ, "DEPLOYLAB_DATA_DIR": data, "TEXTUAL_ANIMATIONS": "none",
+               "PYTHONDONTWRITEBYTECODE": ""}
         _run_child(BASELINE_APP, env)  # warm the file cache and bytecode for both
         _run_child(COURSE_APP, env)
         base, course = [], []
