@@ -33,10 +33,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """One worker more than there are cores. A UI test waits about as long as it computes:
     Textual's pilot sleeps 20 ms at a time after each key and pause until the app is idle, and
-    while one worker sleeps another computes. On the 2-core machine (quiet, 2,717 tests) 3
-    workers took 163 s; 4 took 153 s once in a checkout but 183 s in a fresh clone's CI run,
-    with a browser test timing out, so 3 it stays. PYTEST_XDIST_AUTO_NUM_WORKERS decides when
-    it is set."""
+    while one worker sleeps another computes. On the 2-core machine (2,727 tests) 3 workers
+    took 130 s; 4 took 117 to 127 s, but each test then runs at a third more load, and the
+    tests that wait for a second layout or a served app's end failed there first, so 3 it
+    stays. PYTEST_XDIST_AUTO_NUM_WORKERS decides when it is set."""
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if chosen:
         return int(chosen)

@@ -12,7 +12,7 @@ from app.ui.screens.quiz import QuizScreen
 from app.ui.widgets.quiz_view import review_reason
 from app.words import rendered, word
 from models.quiz import ORDER, PRACTICAL, PREDICT
-from tests.support import loaded_quizzes, new_app
+from tests.support import loaded_quizzes, new_app, settle
 
 QUIZZES = loaded_quizzes()
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -65,7 +65,9 @@ async def test_the_korean_review_never_breaks_a_word(size):
             await screen.finish()
             await pilot.pause()
             review = screen.query_one("#quiz-review")
-            assert review.size.width == size[0] - 4  # the body's padding: the width tested
+            # The body's padding and scroll bar: the width tested (a busy machine may need
+            # more than one pause for the second layout, once the scroll bar appears).
+            await settle(pilot, lambda: review.size.width == size[0] - 4, "the review's width")
             lines = widget_lines(review)
             texts = []
             for item in screen.run.review("ko"):
