@@ -67,7 +67,8 @@ async def test_the_korean_review_never_breaks_a_word(size):
             review = screen.query_one("#quiz-review")
             # The body's padding and scroll bar: the width tested (a busy machine may need
             # more than one pause for the second layout, once the scroll bar appears).
-            await settle(pilot, lambda: review.size.width == size[0] - 4, "the review's width")
+            await settle(pilot, lambda view=review: view.size.width == size[0] - 4,
+                         "the review's width")
             lines = widget_lines(review)
             texts = []
             for item in screen.run.review("ko"):
