@@ -70,6 +70,17 @@ async def test_after_a_mistake_the_hint_is_about_the_rule_it_broke_not_the_first
         await pilot.press("ctrl+z")
         assert tier("in-place", "zero-downtime", 0) in hint_text(screen)
         assert word("practice.hint.used", "en", n=3) in hint_text(screen)
+        # Closed and opened again, the exercise still knows what was seen (its next attempt
+        # would record three hints); another exercise starts with none.
+        await pilot.press("escape", "escape")
+        await settle(pilot, lambda: screen not in app.screen_stack, "the practice screen closed")
+        again = await open_practice(pilot, "in-place")
+        assert again.hints_open == {"zero-downtime": 1, "capacity": 2}
+        assert tier("in-place", "zero-downtime", 0) in hint_text(again)
+        assert word("practice.hint.used", "en", n=3) in hint_text(again)
+        app.pop_screen()
+        other = await open_practice(pilot, "bluegreen")
+        assert other.hints_used == 0 and not other.solution_seen
 
 
 async def test_korean_hints_follow_the_state_too():

@@ -76,6 +76,9 @@ class DeployLabApp(App):
             if given is not None:  # loaded already (tests share what their process loaded)
                 self._loaded[what] = given
         self.computed_tables: dict = {}  # comparison rows by (strategies, fleet), computed once
+        # Per exercise, the hints opened and whether the solution was played (practice.SeenHelp):
+        # a practice screen closed and opened again still knows, and its next attempt says so.
+        self.seen_help: dict = {}
 
     # --- the course ----------------------------------------------------------------------
     @property

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -167,6 +167,24 @@ def save_problem(err: OSError, folder: Path, lang: str) -> str:
     return word("sandbox.save_failed", lang, folder=str(folder), reason=reason)
 
 
+@dataclass
+class SeenHelp:
+    """What helped with one exercise so far: hint tiers opened per criterion, and whether the
+    reference solution was played. Every attempt graded after it says so."""
+
+    hints_open: dict[str, int] = field(default_factory=dict)
+    solution: bool = False
+
+
+def seen_help(app, exercise_id: str) -> SeenHelp:
+    """The App's record of what helped with `exercise_id`, kept while the app runs (a new one
+    for an app without the record, e.g. a test's bare App)."""
+    records = getattr(app, "seen_help", None)
+    if records is None:
+        return SeenHelp()
+    return records.setdefault(exercise_id, SeenHelp())
+
+
 class PracticeScreen(Screen):
     """One exercise, live: console, buttons, log, goal and hints, then the grade and replay."""
 
@@ -223,10 +241,10 @@ class PracticeScreen(Screen):
         self._instant_arg = instant
         self.session: PracticeSession | None = None
         self.exercise_locked = False  # the quiz opened it for one exercise: no switching
-        # Hint tiers opened per criterion, and whether the reference solution was played. Both
-        # outlive undo and reset: what was seen stays seen for every later attempt here.
-        self.hints_open: dict[str, int] = {}
-        self.solution_seen = False
+        # Hint tiers opened per criterion, and whether the reference solution was played: the
+        # App's record for this exercise (see `seen`), so what was seen stays seen through undo,
+        # reset, closing the screen and opening it again.
+        self.seen = SeenHelp()
         self.replay_stop: Stop | None = None
         self._replays: dict[Stop, object] = {}
         self._log: list[tuple[str, object]] = []  # (kind, payload), re-worded on a language switch
@@ -273,6 +291,7 @@ class PracticeScreen(Screen):
             self.session = SandboxSession(self._exercise_arg)
         else:
             self.session = PracticeSession(self._load_exercise(self._exercise_arg))
+            self.seen = seen_help(self.app, self.exercise.id)
         lang = self.lang
         localize(self, self.keys, lang, word)
         yield CourseHeader(show_clock=False, icon="◆")
@@ -455,6 +474,14 @@ class PracticeScreen(Screen):
         goal.append(emphasised(text.goal))
         self.query_one("#practice-goal", Static).update(goal)
         self.show_hint()
+
+    @property
+    def hints_open(self) -> dict[str, int]:
+        return self.seen.hints_open
+
+    @property
+    def solution_seen(self) -> bool:
+        return self.seen.solution
 
     @property
     def hints_used(self) -> int:
@@ -877,7 +904,7 @@ class PracticeScreen(Screen):
         self.app.push_screen(ConfirmSolutionScreen(self.lang), callback=answered)
 
     def play_solution(self) -> None:
-        self.solution_seen = True
+        self.seen.solution = True
         self.session.play_solution()
         self.replay_stop = None
         self._replays.clear()
