@@ -110,6 +110,9 @@ async def test_the_summary_table_holds_every_number_whole(size, lang):
         with console.capture() as out:
             console.print(view.table(view.content_size.width))
         lines = out.get().splitlines()
+        # The whole table and its caption are on screen at once, not behind a scroll bar: on
+        # its side the measures' names take the room left over instead of wrapping.
+        assert len(lines) <= view.content_size.height, (len(lines), view.content_size)
     assert all(cell_len(line.rstrip()) <= width for line in lines)
     assert not any("…" in line for line in lines)
     tokens = {token for line in lines for token in line.split()}

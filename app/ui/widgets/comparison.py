@@ -161,6 +161,9 @@ class ComparisonView(ScrollableContainer):
             return table
         # On its side: a measure per row, a strategy per column (names wrap, numbers do not).
         fits = sum(side) + len(side) - 1 <= width
+        if fits:  # room to spare goes to the measures' names, so fewer of them wrap
+            spare = width - (sum(side) + len(side) - 1)
+            side[0] = min(side[0] + spare, max(cell_len(h) for h in headers))
         table.add_column(word("tbl.strategy", lang), width=side[0] if fits else None)
         for r, (row, label) in enumerate(zip(self.rows, labels, strict=True)):
             picked = row.strategy in focus
