@@ -9,12 +9,14 @@ import os
 import sys
 from argparse import Namespace
 
-from app.cli.usage import quoted
-from app.words import lang_from_env
+from app.cli.usage import cli_msg, profile_problem, quoted
+from app.words import lang_from_env, render
 
 
-def _fail(message: str) -> int:
-    print(f"deploylab: {message}", file=sys.stderr)
+def _fail(message, lang: str) -> int:
+    """One sentence on stderr (`message`: a `Msg`, or text already in words), exit 2."""
+    text = message if isinstance(message, str) else render(message, lang)
+    print(f"deploylab: {text}", file=sys.stderr)
     return 2
 
 
@@ -50,16 +52,16 @@ def run_course(args: Namespace) -> int:
     try:
         toc = read_toc(langs=(lang,))  # the other language's words once the map is shown
     except CourseFileError as err:
-        return _fail(f"the course files are broken: {err}")
+        return _fail(cli_msg("cli.error.course.broken", problem=str(err)), lang)
     ids = [s.id for s in toc.sections]
     lesson = getattr(args, "lesson", None)
     if lesson is not None and lesson not in ids:
-        return _fail(f"there is no section '{quoted(lesson)}'; the nearest is "
-                     f"{nearest(lesson[:40], ids)} (sections: {', '.join(ids)})")
+        return _fail(cli_msg("cli.error.course.no_section", lesson=quoted(lesson),
+                             nearest=nearest(lesson[:40], ids), sections=tuple(ids)), lang)
     theme = getattr(args, "theme", None)
     if theme is not None and theme not in theme_names():
-        return _fail(f"there is no theme '{quoted(theme)}'; choose one of: "
-                     f"{', '.join(theme_names())}")
+        return _fail(cli_msg("cli.error.course.no_theme", theme=quoted(theme),
+                             themes=tuple(theme_names())), lang)
     from app.store import ProfileNameError, ProgressStore
     from app.ui.app import OPEN_WAIT_S, DeployLabApp
 
@@ -69,7 +71,7 @@ def run_course(args: Namespace) -> int:
         try:
             store = ProgressStore.open(_profile(args), wait_s=OPEN_WAIT_S)
         except ProfileNameError as err:
-            return _fail(str(err))
+            return _fail(profile_problem(err, _profile(args)), lang)
 
     app = DeployLabApp(lang=lang, lesson=lesson, present=bool(getattr(args, "present", False)),
                        theme=theme, profile=store.profile if store else "default", store=store,
@@ -77,5 +79,5 @@ def run_course(args: Namespace) -> int:
                        ask_name=ask_name, sandbox=getattr(args, "sandbox_spec", None))
     app.run()
     if app.course_error:
-        return _fail(app.course_error)
+        return _fail(app.course_error, lang)  # app/ui words it
     return app.return_code or 0

@@ -27,7 +27,7 @@ PASSED, FAILED, BAD_INPUT = 0, 1, 2
 
 
 class _BadInput(Exception):
-    """One sentence for stderr; exit 2."""
+    """One sentence for stderr, already in the command's language; exit 2."""
 
 
 def fail(message: str) -> int:
@@ -39,8 +39,8 @@ def run_grade(args: argparse.Namespace) -> int:
     """Grade args.file (or stdin) on args.exercise: exit 0 passed, 1 failed, 2 bad input."""
     lang = args.lang or lang_from_env(dict(os.environ))
     try:
-        exercise = _exercise(args.exercise)
-        name, text = _read_attempt(args.file)
+        exercise = _exercise(args.exercise, lang)
+        name, text = _read_attempt(args.file, lang)
         try:
             script = parse_script(text, exercise.scenario, allow_empty=False)
         except ParseError as err:
@@ -58,32 +58,34 @@ def run_grade(args: argparse.Namespace) -> int:
     return PASSED if result.passed else FAILED
 
 
-def _exercise(exercise_id: str) -> Exercise:
+def _exercise(exercise_id: str, lang: str) -> Exercise:
     from lessons.exercises import load_exercises
 
     try:
         exercises = load_exercises()
     except CourseFileError as err:
-        raise _BadInput(f"the built-in exercises do not load: {where(err, COURSE_DIR)}") from None
+        raise _BadInput(word("cli.error.grade.broken", lang, problem=where(err, COURSE_DIR))) \
+            from None
     if exercise_id in exercises:
         return exercises[exercise_id]
     from app.cli.usage import quoted
 
     hint = nearest_id(exercise_id[:100], exercises)
-    known = ", ".join(exercises)
+    known = word("list.sep", lang).join(exercises)
     if hint:
-        raise _BadInput(f"unknown exercise '{quoted(exercise_id)}'; did you mean '{hint}'? "
-                        f"(exercises: {known})")
-    raise _BadInput(f"unknown exercise '{quoted(exercise_id)}' (exercises: {known})")
+        raise _BadInput(word("cli.error.grade.unknown_hint", lang, exercise=quoted(exercise_id),
+                             hint=hint, exercises=known))
+    raise _BadInput(word("cli.error.grade.unknown", lang, exercise=quoted(exercise_id),
+                         exercises=known))
 
 
-def _read_attempt(file: str) -> tuple[str, str]:
+def _read_attempt(file: str, lang: str) -> tuple[str, str]:
     from app.cli.usage import InputError, read_text_input
 
     try:
         return read_text_input(file)  # bounded, regular files only (app/cli/usage.py)
     except InputError as err:
-        raise _BadInput(str(err)) from None
+        raise _BadInput(err.text_in(lang)) from None
 
 
 def print_grade(result: Grade, exercise: Exercise, lang: str, console: Console | None = None

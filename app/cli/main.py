@@ -149,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever the output is (a full disk, a closed pipe, no stdout at all),
     the end is an exit code and at most one sentence on stderr, never a traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be shown
-        print("deploylab: standard output is closed; nothing can be shown", file=sys.stderr)
+        from app.words import word
+
+        print(f"deploylab: {word('cli.error.stdout_closed', _lang(argv))}", file=sys.stderr)
         return 2
     try:
         code = _run(argv)
@@ -160,10 +163,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _output_failed(err):
             raise
         from app.cli.usage import output_problem
+        from app.words import render
 
         _silence_stdout()
-        print(f"deploylab: {output_problem(err)}", file=sys.stderr)
+        print(f"deploylab: {render(output_problem(err), _lang(argv))}", file=sys.stderr)
         return 2
+
+
+def _lang(argv: Sequence[str], args: argparse.Namespace | None = None) -> str:
+    """The language of the command's error sentences: its --lang when one was given (read from
+    `argv` when the arguments could not be parsed), else the locale's."""
+    import os
+
+    from app.words import lang_from_env
+
+    chosen = getattr(args, "lang", None)
+    if args is None:
+        for before, arg in zip(["", *argv], argv, strict=False):
+            value = arg if before == "--lang" else arg.partition("=")[2] \
+                if arg.startswith("--lang=") else None
+            if value in ("ko", "en"):
+                chosen = value
+    return chosen if chosen in ("ko", "en") else lang_from_env(dict(os.environ))
 
 
 def _output_failed(err: OSError) -> bool:
@@ -186,8 +207,8 @@ def _silence_stdout() -> None:
         pass
 
 
-def _run(argv: Sequence[str] | None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _run(argv: list[str]) -> int:
+    args = None
     try:
         args = build_parser().parse_args(argv)
         if args.command == "simulate":
@@ -222,7 +243,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
         return run_course(args)
     except UsageError as err:
-        print(f"deploylab: {err}", file=sys.stderr)
+        print(f"deploylab: {err.text_in(_lang(argv, args))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -60,7 +60,7 @@ from app.store import (
     db_path,
 )
 from app.store.paths import PROFILES_DIR
-from app.words import lang_from_env, word
+from app.words import lang_from_env, render, word
 
 EXPORT_FORMAT = "deploylab-progress"
 EXPORT_VERSION = 2  # 2: hints_used and solution_seen; practice rows have section and lang
@@ -74,8 +74,9 @@ def _lang(args: argparse.Namespace) -> str:
     return lang_from_env(dict(os.environ))
 
 
-def _fail(message: str) -> int:
-    print(f"deploylab: {message}", file=sys.stderr)
+def _fail(message, lang: str) -> int:
+    """One sentence (`message`, a `Msg`) on stderr in `lang`, exit 2."""
+    print(f"deploylab: {render(message, lang)}", file=sys.stderr)
     return 2
 
 
@@ -222,17 +223,16 @@ def _add_row(table: Table, progress: Any, title: str, lang: str) -> None:
                   str(progress.attempts) if progress.attempts else "-")
 
 
-def _export_format(args: argparse.Namespace) -> tuple[str | None, str | None]:
-    """--export's format (csv or json, None without --export), or the sentence refusing it."""
+def _export_format(args: argparse.Namespace) -> tuple[str | None, Any]:
+    """--export's format (csv or json, None without --export), or the message refusing it."""
     export = getattr(args, "export", None)
     if export is None:
         return None, None
-    from app.cli.usage import quoted, target_problem
+    from app.cli.usage import cli_msg, quoted, target_problem
 
     fmt = Path(export).suffix.lower().lstrip(".")
     if fmt not in ("csv", "json"):
-        return None, (f"--export needs a file name ending in .csv or .json, not "
-                      f"'{quoted(export)}'")
+        return None, cli_msg("cli.error.progress.export_suffix", file=quoted(export))
     return fmt, target_problem(export, "export", bool(getattr(args, "force", False)))
 
 
@@ -250,12 +250,14 @@ def run_progress(args: argparse.Namespace) -> int:
     lang = _lang(args)
     fmt, problem = _export_format(args)
     if problem:  # refused before any store is opened: a refused export touches nothing
-        return _fail(problem)
+        return _fail(problem, lang)
     try:
         exists = ProgressStore.exists(profile)
         path = db_path(profile)
     except ProfileNameError as err:
-        return _fail(str(err))
+        from app.cli.usage import profile_problem
+
+        return _fail(profile_problem(err, profile), lang)
     # Reading must not create a profile: a typo in --profile would leave an empty folder behind.
     store = ProgressStore.open(profile, read_only=True) if exists else None
     try:
@@ -292,7 +294,7 @@ def _export(target: Path, store: ProgressStore | None, profile: str, course: Any
     except OSError as err:
         from app.cli.usage import write_problem
 
-        return _fail(write_problem(str(target), "export", err))
+        return _fail(write_problem(str(target), "export", err), lang)
     print(word("progress.exported", lang, count=len(records), profile=profile, path=target))
     return 0
 
@@ -358,11 +360,13 @@ def run_class(args: argparse.Namespace) -> int:
 
     lang = _lang(args)
     if getattr(args, "progress_profile", None) is not None:
-        return _fail("--all shows every profile; leave out --profile")
+        from app.cli.usage import cli_msg
+
+        return _fail(cli_msg("cli.error.progress.all_with_profile"), lang)
     export = getattr(args, "export", None)
     fmt, problem = _export_format(args)
     if problem:  # refused before any store is opened: a refused export touches nothing
-        return _fail(problem)
+        return _fail(problem, lang)
     course = _load_course()
     section_ids = [s.id for s in course.sections] if course else []
     rows = class_progress()
@@ -376,7 +380,7 @@ def run_class(args: argparse.Namespace) -> int:
         except OSError as err:
             from app.cli.usage import write_problem
 
-            return _fail(write_problem(str(target), "export", err))
+            return _fail(write_problem(str(target), "export", err), lang)
         print(word("class.exported", lang, count=len(records), path=target))
         return 0
     console = Console(highlight=False)

@@ -13,23 +13,30 @@ from app.cli.usage import MAX_RPS, MAX_SERVERS, UsageError
 def sandbox_spec(args: argparse.Namespace):
     """The `SandboxSpec` the options ask for; raises `UsageError` with the one sentence."""
     if args.servers is not None and args.servers > MAX_SERVERS:  # simulate's limits first
-        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} "
-                         "this simulator runs")
+        raise UsageError("cli.error.simulate.servers_limit", servers=args.servers,
+                         max=MAX_SERVERS)
     if args.rps > MAX_RPS:
-        raise UsageError(f"--rps {args.rps:g} is more than the {MAX_RPS} requests a second "
-                         "this simulator runs")
+        raise UsageError("cli.error.simulate.rps_limit", rps=f"{args.rps:g}", max=MAX_RPS)
     if args.scenario == "in-server" and args.servers not in (None, 1):
-        raise UsageError(f"--servers {args.servers} does not fit --scenario in-server, which "
-                         "runs on one host with two slots")
+        raise UsageError("cli.error.sandbox.in_server", servers=args.servers)
+    from models import sandbox
     from models.sandbox import SandboxSpec, problem
 
     spec = SandboxSpec(scenario=args.scenario, servers=args.servers or 4, rps=args.rps,
                        fault=args.fault, seed=args.seed)
     if args.capacity is not None:
         spec = spec._replace(capacity=args.capacity)
+    # The live stage's own limits, in the command's words (`problem` says them in English
+    # only; it stays the model's guard for what argparse's choices cannot let through).
+    if spec.servers > sandbox.MAX_SERVERS:
+        raise UsageError("cli.error.sandbox.servers_limit", servers=spec.servers,
+                         max=sandbox.MAX_SERVERS)
+    if spec.rps > sandbox.MAX_RPS:
+        raise UsageError("cli.error.sandbox.rps_limit", rps=f"{spec.rps:g}",
+                         max=f"{sandbox.MAX_RPS:g}")
     found = problem(spec)
     if found:
-        raise UsageError(found)
+        raise UsageError(text=found)
     return spec
 
 

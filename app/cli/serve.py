@@ -24,8 +24,8 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from app.cli.usage import quoted
-from app.words import LANGS, lang_from_env, word
+from app.cli.usage import cli_msg, quoted
+from app.words import LANGS, lang_from_env, render, word
 
 CODE_PARAM = "code"
 CODE_COOKIE = "deploylab_code"
@@ -52,7 +52,11 @@ else:
 
 
 class ServeError(Exception):
-    """The server cannot start; the message is the one sentence to show."""
+    """The server cannot start; `message` (a `Msg`) is the one sentence to show."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def app_argv(lang: str, present: bool) -> list[str]:
@@ -220,13 +224,14 @@ class ClassServer(Server):
         except (asyncio.CancelledError, ConnectionResetError):
             pass
         except Exception as error:  # one tab's broken message must not stop the class
-            print(f"deploylab serve: a session ended: {error}", file=sys.stderr)
+            problem = word("cli.error.serve.session_ended", self.lang, error=error)
+            print(f"deploylab serve: {problem}", file=sys.stderr)
         finally:
             try:
                 await session.end()  # the tab closed: the app saves and exits
             except Exception as error:  # noqa: BLE001 - the class goes on; the place is freed
-                print(f"deploylab serve: a learner's app could not be ended: {error}",
-                      file=sys.stderr)
+                problem = word("cli.error.serve.not_ended", self.lang, error=error)
+                print(f"deploylab serve: {problem}", file=sys.stderr)
             finally:
                 self.sessions.discard(session)  # the place is given back whatever happened
                 await websocket.close()
@@ -258,21 +263,20 @@ class ClassServer(Server):
             await runner.cleanup()
 
 
-def bind_problem(host: str, port: int, err: OSError) -> str:
-    """One sentence for a host and port that cannot be listened on."""
+def bind_problem(host: str, port: int, err: OSError):
+    """The message (a `Msg`) for a host and port that cannot be listened on."""
     shown = quoted(host)
     if isinstance(err, socket.gaierror):
-        return f"cannot listen on '{shown}': no host of that name is known"
+        return cli_msg("cli.error.serve.unknown_host", host=shown)
     if err.errno == errno.EADDRINUSE:
-        return (f"port {port} on {shown} is already in use (another server?); choose another "
-                "with --port")
+        return cli_msg("cli.error.serve.port_in_use", host=shown, port=port)
     if err.errno in (errno.EADDRNOTAVAIL, errno.EINVAL):
-        return f"cannot listen on {shown}: it is not an address of this computer"
+        return cli_msg("cli.error.serve.not_local", host=shown)
     if err.errno == errno.EACCES:
-        return (f"cannot listen on port {port}: ports below 1024 need administrator rights; "
-                "choose --port 1024 or above")
-    reason = err.strerror or str(err)
-    return f"cannot listen on {shown} port {port}: {reason[:1].lower()}{reason[1:]}"
+        return cli_msg("cli.error.serve.low_port", port=port)
+    reason = err.strerror or str(err)  # the system's own words
+    return cli_msg("cli.error.serve.cannot_listen", host=shown, port=port,
+                   reason=f"{reason[:1].lower()}{reason[1:]}")
 
 
 def lan_address() -> str:
@@ -299,7 +303,7 @@ def run_serve(args: Namespace) -> int:
     lang = args.lang or lang_from_env(dict(os.environ))
     host = args.host
     if not host.strip() or not host.isprintable():
-        print(f"deploylab: the host '{quoted(host)}' is not a host name or address",
+        print(f"deploylab: {word('cli.error.serve.bad_host', lang, host=quoted(host))}",
               file=sys.stderr)
         return 2
     code = None if is_loopback(host) else secrets.token_urlsafe(12)
@@ -316,7 +320,7 @@ def run_serve(args: Namespace) -> int:
     try:
         asyncio.run(server.run(host, args.port, listening))
     except ServeError as err:
-        print(f"deploylab: {err}", file=sys.stderr)
+        print(f"deploylab: {render(err.message, lang)}", file=sys.stderr)
         return 2
     print(word("serve.stopped", lang, count=server.ended), flush=True)
     return 0

@@ -27,20 +27,19 @@ def _largest(fits) -> int:
 
 def run_simulate(args: argparse.Namespace) -> int:
     if args.servers > MAX_SERVERS:
-        raise UsageError(f"--servers {args.servers} is more than the {MAX_SERVERS} "
-                         "this simulator runs")
+        raise UsageError("cli.error.simulate.servers_limit", servers=args.servers,
+                         max=MAX_SERVERS)
     if args.rps > MAX_RPS:
-        raise UsageError(f"--rps {args.rps:g} is more than the {MAX_RPS} requests a second "
-                         "this simulator runs")
+        raise UsageError("cli.error.simulate.rps_limit", rps=f"{args.rps:g}", max=MAX_RPS)
     # HalfAtATime by default: the minimum healthy hosts are half the fleet, rounded up.
     batch = args.batch if args.batch is not None else args.servers // 2
     if batch > args.servers:
-        raise UsageError(f"--batch {batch} is larger than the fleet of {args.servers} servers")
+        raise UsageError("cli.error.simulate.batch", batch=batch, servers=args.servers)
     if args.from_version == args.to_version:
-        raise UsageError(f"--from and --to are both {args.from_version}; nothing to deploy")
+        raise UsageError("cli.error.simulate.same_version", version=args.from_version)
     for flag, version in (("--from", args.from_version), ("--to", args.to_version)):
         if not version or any(c.isspace() for c in version):
-            raise UsageError(f"{flag} needs a version name without spaces, like v102")
+            raise UsageError("cli.error.simulate.version_spaces", flag=flag)
     from models.report import RunSpec, estimated_work, simulate
 
     spec = RunSpec(strategy=args.strategy, servers=args.servers, batch=batch, rps=args.rps,
@@ -49,11 +48,9 @@ def run_simulate(args: argparse.Namespace) -> int:
     if estimated_work(spec) > MAX_WORK:
         rps = _largest(lambda r: estimated_work(spec._replace(rps=r)) <= MAX_WORK)
         servers = _largest(lambda n: estimated_work(spec._replace(servers=n)) <= MAX_WORK)
-        ways = [f"--rps to {rps:,}" if rps >= 1 else "",
-                f"--servers to {servers:,}" if servers >= 1 else ""]
-        raise UsageError(f"--rps {args.rps:g} on {args.servers} servers with {args.strategy} is "
-                         "more work than this simulator does in under a minute; lower "
-                         + " or ".join(w for w in ways if w))
+        raise UsageError("cli.error.simulate.too_much_work", rps=f"{args.rps:g}",
+                         servers=args.servers, strategy=args.strategy,
+                         ways=_lower_ways(rps, servers))
     if args.capacity is not None:
         spec = spec._replace(capacity_rps=args.capacity)
     if args.svg is not None:
@@ -77,3 +74,15 @@ def run_simulate(args: argparse.Namespace) -> int:
 
             raise UsageError(write_problem(args.svg, "SVG", err)) from None
     return 0
+
+
+def _lower_ways(rps: int, servers: int):
+    """What to lower to bring a run under MAX_WORK: --rps, --servers, or either (a message)."""
+    from app.cli.usage import cli_msg
+
+    ways = [cli_msg("cli.error.simulate.way_rps", rps=f"{rps:,}") if rps >= 1 else None,
+            cli_msg("cli.error.simulate.way_servers", servers=f"{servers:,}")
+            if servers >= 1 else None]
+    if all(ways):
+        return cli_msg("cli.error.simulate.ways_either", first=ways[0], second=ways[1])
+    return next((w for w in ways if w), "")
