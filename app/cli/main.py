@@ -22,127 +22,200 @@ from app.cli.usage import (
     whole_number,
 )
 
-DESCRIPTION = "DeployLab ({title}): learn how code reaches servers, in your terminal."
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in `lang`: each action's help is a catalogue key, and text with wide
+    (Korean) characters is wrapped by terminal cells, not by len()."""
 
-class _CourseParser(ArgParser):
-    """The top-level parser; its help names the course in Korean too, read from the catalogue
-    only when help is printed (`simulate --json` must not load the catalogue)."""
+    def __init__(self, prog: str, lang: str) -> None:
+        super().__init__(prog)
+        self._lang = lang
 
-    def format_help(self) -> str:
+    def _get_help_string(self, action: argparse.Action) -> str:
         from app.words import word
 
-        self.description = DESCRIPTION.format(title=word("app.title", "ko"))
-        return super().format_help()
+        return word(action.help, self._lang)  # argparse then fills in its %(...)s
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        from rich.cells import cell_len
+
+        if prefix is None or cell_len(prefix) == len(prefix):
+            return super()._format_usage(usage, actions, groups, prefix)
+        # argparse indents the usage's next lines by len(prefix): give it a stand-in as wide
+        stand_in = "_" * cell_len(prefix)
+        return prefix + super()._format_usage(usage, actions, groups, stand_in)[len(stand_in):]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from rich.cells import cell_len
+
+        if cell_len(text) == len(text):
+            return super()._split_lines(text, width)  # textwrap, as argparse always did
+        return _wrap_cells(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        from rich.cells import cell_len
+
+        if cell_len(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return "\n".join(indent + line for line in _wrap_cells(text, width - len(indent)))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _CourseParser(
-        prog="deploylab",
-        epilog="Without a command, deploylab opens the course.",
-    )
-    parser.add_argument("--lang", choices=("ko", "en"),
-                        help="course language (default: from the locale)")
-    parser.add_argument("--lesson", metavar="ID", help="open a section directly, e.g. 5.1.2")
-    parser.add_argument("--theme", metavar="NAME", help="a Textual theme, e.g. textual-light")
-    parser.add_argument("--present", action="store_true", help="classroom layout for a projector")
-    parser.add_argument("--teacher", action="store_true",
-                        help="open the teacher's view: every learner's progress")
-    parser.add_argument("--profile", metavar="NAME", default="default",
-                        help="keep this learner's progress apart (default: default)")
-    parser.add_argument("--ask-name", action="store_true",
-                        help="ask the learner's name first and keep their progress under it "
-                             "(what serve runs in each browser tab)")
-    sub = parser.add_subparsers(dest="command", parser_class=ArgParser, metavar="COMMAND")
+def _wrap_cells(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken at spaces (a longer word is cut)."""
+    from rich.cells import cell_len, chop_cells
 
-    sim = sub.add_parser("simulate", help="run one deployment headless and print its summary",
-                         description="Run one deployment headless and print what happened.")
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if cell_len(word) > width:
+            pieces = chop_cells(word, width)
+            lines.extend(([line] if line else []) + pieces[:-1])
+            line, word = "", pieces[-1]
+        if line and cell_len(f"{line} {word}") > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+class _HelpParser(ArgParser):
+    """A parser whose help (descriptions, epilog, each option's help) is catalogue keys under
+    `cli.help`, looked up only when help is printed: parsing never loads the catalogue
+    (`simulate --json` must not). The language is `lang`, or when None the locale's; argparse's
+    own headings and -h are in that language too."""
+
+    def __init__(self, *args, lang: str | None = None, **kwargs) -> None:
+        super().__init__(*args, add_help=False, **kwargs)
+        self.lang = lang
+        self._positionals.title = "cli.help.positionals"
+        self._optionals.title = "cli.help.options"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="cli.help.help")
+
+    def help_lang(self) -> str:
+        import os
+
+        from app.words import lang_from_env
+
+        return self.lang or lang_from_env(os.environ)
+
+    def help_text(self, key: str | None, lang: str) -> str | None:
+        from app.words import word
+
+        return None if key is None else word(key, lang)
+
+    def format_help(self) -> str:  # argparse's, with every text looked up in the language
+        from app.words import word
+
+        lang = self.help_lang()
+        formatter = _HelpFormatter(self.prog, lang)
+        formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups,
+                            prefix=word("cli.help.usage", lang))
+        formatter.add_text(self.help_text(self.description, lang))
+        for group in self._action_groups:
+            formatter.start_section(self.help_text(group.title, lang))
+            formatter.add_text(self.help_text(group.description, lang))
+            formatter.add_arguments(group._group_actions)
+            formatter.end_section()
+        formatter.add_text(self.help_text(self.epilog, lang))
+        return formatter.format_help()
+
+
+class _CourseParser(_HelpParser):
+    """The top-level parser; its description names the course in Korean in both languages."""
+
+    def help_text(self, key: str | None, lang: str) -> str | None:
+        from app.words import word
+
+        if key == "cli.help.description":
+            return word(key, lang, title=word("app.title", "ko"))
+        return super().help_text(key, lang)
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line; its help is in `lang`, or when None in the locale's language (`--lang`
+    cannot choose it: it is known only once the arguments are parsed)."""
+    parser = _CourseParser(prog="deploylab", lang=lang, description="cli.help.description",
+                           epilog="cli.help.epilog")
+    parser.add_argument("--lang", choices=("ko", "en"), help="cli.help.lang")
+    parser.add_argument("--lesson", metavar="ID", help="cli.help.lesson")
+    parser.add_argument("--theme", metavar="NAME", help="cli.help.theme")
+    parser.add_argument("--present", action="store_true", help="cli.help.present")
+    parser.add_argument("--teacher", action="store_true", help="cli.help.teacher")
+    parser.add_argument("--profile", metavar="NAME", default="default", help="cli.help.profile")
+    parser.add_argument("--ask-name", action="store_true", help="cli.help.ask_name")
+    sub = parser.add_subparsers(dest="command", parser_class=_HelpParser, metavar="COMMAND")
+
+    sim = sub.add_parser("simulate", lang=lang, help="cli.help.simulate.summary",
+                         description="cli.help.simulate.description")
     sim.add_argument("--strategy", choices=STRATEGY_NAMES, default="in-place")
-    sim.add_argument("--servers", type=positive_int, default=4, help="fleet size (default 4)")
-    sim.add_argument("--batch", type=positive_int, default=None,
-                     help="in-place batch size (default: half the fleet, the book's 2 of 4)")
-    sim.add_argument("--rps", type=positive_number, default=10.0, help="requests per second (10)")
+    sim.add_argument("--servers", type=positive_int, default=4,
+                     help="cli.help.simulate.servers")
+    sim.add_argument("--batch", type=positive_int, default=None, help="cli.help.simulate.batch")
+    sim.add_argument("--rps", type=positive_number, default=10.0, help="cli.help.rps")
     sim.add_argument("--capacity", type=positive_number, default=None, metavar="C",
-                     help="requests a second one server can answer (default 16)")
-    sim.add_argument("--seed", type=whole_number, default=1,
-                     help="random seed (same seed, same run)")
+                     help="cli.help.capacity")
+    sim.add_argument("--seed", type=whole_number, default=1, help="cli.help.seed")
     sim.add_argument("--fault", choices=FAULT_NAMES, default="none")
     sim.add_argument("--from", dest="from_version", default="v101", metavar="VERSION")
     sim.add_argument("--to", dest="to_version", default="v102", metavar="VERSION")
-    sim.add_argument("--json", action="store_true", help="print one JSON object")
-    sim.add_argument("--svg", metavar="FILE", help="also save the readable report as SVG")
-    sim.add_argument("--force", action="store_true", help="overwrite the --svg file if it exists")
+    sim.add_argument("--json", action="store_true", help="cli.help.json")
+    sim.add_argument("--svg", metavar="FILE", help="cli.help.simulate.svg")
+    sim.add_argument("--force", action="store_true", help="cli.help.simulate.force")
 
-    box = sub.add_parser("sandbox", help="practise freely: every command, nothing graded",
-                         description="Open the practice screen with no exercise: every command "
-                                     "of the scenario, the live stage and chart, and marks that "
-                                     "say what users saw. d ends the run (replay with Left/"
-                                     "Right), w saves it as an attempt file for deploylab grade.")
+    box = sub.add_parser("sandbox", lang=lang, help="cli.help.sandbox.summary",
+                         description="cli.help.sandbox.description")
     box.add_argument("--scenario", choices=SANDBOX_SCENARIOS, default="bluegreen",
-                     help="the start state (default bluegreen: blue serving, green empty)")
+                     help="cli.help.sandbox.scenario")
     box.add_argument("--servers", type=positive_int, default=None,
-                     help="fleet size (default 4; in-server runs on one host)")
-    box.add_argument("--rps", type=positive_number, default=10.0, help="requests per second (10)")
+                     help="cli.help.sandbox.servers")
+    box.add_argument("--rps", type=positive_number, default=10.0, help="cli.help.rps")
     box.add_argument("--capacity", type=positive_number, default=None, metavar="C",
-                     help="requests a second one server can answer (default 16)")
+                     help="cli.help.capacity")
     box.add_argument("--fault", choices=FAULT_NAMES, default="none")
-    box.add_argument("--seed", type=whole_number, default=1,
-                     help="random seed (same seed, same run)")
+    box.add_argument("--seed", type=whole_number, default=1, help="cli.help.seed")
     box.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
-                     help="course language (default: from the locale)")
+                     help="cli.help.lang")
 
-    grade = sub.add_parser("grade",
-                           help="grade a practice attempt (exit 0 passed, 1 failed, 2 bad input)",
-                           description="Grade an action script against an exercise, on three "
-                                       "runs of the same traffic (the seed and two derived from "
-                                       "it, seed + 1000 and seed + 2000): it passes only if all "
-                                       "three pass. --json adds 'runs', each run's verdict.")
-    grade.add_argument("exercise", metavar="EXERCISE", help="e.g. bluegreen, bluegreen-in-server")
-    grade.add_argument("file", metavar="FILE", help="the attempt, or - for standard input")
-    grade.add_argument("--json", action="store_true", help="print one JSON object")
+    grade = sub.add_parser("grade", lang=lang, help="cli.help.grade.summary",
+                           description="cli.help.grade.description")
+    grade.add_argument("exercise", metavar="EXERCISE", help="cli.help.grade.exercise")
+    grade.add_argument("file", metavar="FILE", help="cli.help.grade.file")
+    grade.add_argument("--json", action="store_true", help="cli.help.json")
     # SUPPRESS: without the flag here, `deploylab --lang ko grade ...` keeps the top-level value.
     grade.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
-                       help="language of the messages")
-    grade.add_argument("--seed", type=whole_number, default=None,
-                       help="the first run's random seed (default: the exercise's)")
+                       help="cli.help.grade.lang")
+    grade.add_argument("--seed", type=whole_number, default=None, help="cli.help.grade.seed")
 
-    check = sub.add_parser("check", help="validate course files and run every exercise's solutions",
-                           description="Validate lesson, exercise and quiz files and run every "
-                                       "reference solution (must pass) and known-bad attempt "
-                                       "(must fail).")
+    check = sub.add_parser("check", lang=lang, help="cli.help.check.summary",
+                           description="cli.help.check.description")
     check.add_argument("dir", metavar="DIR", nargs="?", default=None,
-                       help="a course folder (default: the built-in course)")
+                       help="cli.help.check.dir")
 
-    sub.add_parser("schema", help="print the JSON Schema of an exercise file (for editors)",
-                   description="Print the JSON Schema of an exercise file (exercises/<id>.toml) "
-                               "on standard output. Save it and point your editor's TOML "
-                               "support at it (e.g. a #:schema comment on the file's first "
-                               "line) to get completion and checks while you write one.")
+    sub.add_parser("schema", lang=lang, help="cli.help.schema.summary",
+                   description="cli.help.schema.description")
 
-    serve = sub.add_parser("serve", help="serve the course to browsers, one profile per learner",
-                           description="Serve the course to web browsers (one app per tab; each "
-                                       "learner types a name that keeps their progress here). "
-                                       "Beyond 127.0.0.1 the printed address carries a class "
-                                       "code, and requests without it are refused.")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1, this computer only)")
-    serve.add_argument("--port", type=port_number, default=8000, help="port (default 8000)")
+    serve = sub.add_parser("serve", lang=lang, help="cli.help.serve.summary",
+                           description="cli.help.serve.description")
+    serve.add_argument("--host", default="127.0.0.1", help="cli.help.serve.host")
+    serve.add_argument("--port", type=port_number, default=8000, help="cli.help.serve.port")
     serve.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
-                       help="course language (default: from the locale)")
+                       help="cli.help.lang")
     serve.add_argument("--max-learners", type=positive_int, default=40, metavar="N",
-                       help="browser tabs served at once (default 40)")
+                       help="cli.help.serve.max_learners")
     serve.add_argument("--present", action="store_true", default=argparse.SUPPRESS,
-                       help="serve the classroom layout for a projector")
+                       help="cli.help.serve.present")
 
-    progress = sub.add_parser("progress", help="show or export a learner's progress",
-                              description="Show progress and scores; export for a teacher.")
+    progress = sub.add_parser("progress", lang=lang, help="cli.help.progress.summary",
+                              description="cli.help.progress.description")
     progress.add_argument("--profile", metavar="NAME", default=None, dest="progress_profile",
-                          help="whose progress (default: default)")
+                          help="cli.help.progress.profile")
     progress.add_argument("--all", action="store_true", dest="all_profiles",
-                          help="every profile's progress in one table (the class)")
-    progress.add_argument("--export", metavar="FILE", help="write FILE.csv or FILE.json")
-    progress.add_argument("--force", action="store_true",
-                          help="overwrite the --export file if it exists")
+                          help="cli.help.progress.all")
+    progress.add_argument("--export", metavar="FILE", help="cli.help.progress.export")
+    progress.add_argument("--force", action="store_true", help="cli.help.progress.force")
     return parser
 
 
