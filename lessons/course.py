@@ -35,10 +35,9 @@ from models.scenarios import Scenario
 from models.strategies import STRATEGIES
 
 from . import COURSE_DIR, LOCALES
-from .files import CourseFileError, Keys, TomlLines, key_path
+from .files import CourseFileError, Keys, TomlLines, fault, key_path
 from .schema.sections import PaneFile, PipelineFile, SectionFile, SectionTextFile, StepFile
 from .toc import Toc, read_toc
-from .words import render
 
 
 @dataclass(frozen=True)
@@ -61,11 +60,13 @@ class Course:
 def _pane(name: str, pane: PaneFile, lines: TomlLines) -> PaneSpec:
     kind, servers, strategy = pane.scenario, pane.servers, pane.strategy
     if strategy is not None and STRATEGIES[strategy][1] != kind:
-        raise CourseFileError(lines.path, f"pane '{name}': strategy '{strategy}' starts from the "
-                              f"'{STRATEGIES[strategy][1]}' scenario, not '{kind}'",
+        raise CourseFileError(lines.path, fault("course_file.strategy_scenario", pane=name,
+                                                strategy=strategy,
+                                                scenario=STRATEGIES[strategy][1], kind=kind),
                               lines.line(("panes", name, "strategy")))
     if pane.batch > servers:
-        raise CourseFileError(lines.path, f"'panes.{name}.batch' should be 1 to {servers}",
+        raise CourseFileError(lines.path, fault("course_file.pane_batch", pane=name,
+                                                servers=servers),
                               lines.line(("panes", name, "batch")))
     scenario = Scenario(kind, servers, pane.version, pane.new_version)
     health = HealthCheck(interval_s=pane.health_interval_s,
@@ -97,12 +98,13 @@ class _PaneHistory:
             try:
                 action = parse_line(text, scenario, tuple(self.actions[pane_name]))
             except ParseError as err:
-                raise CourseFileError(lines.path, f"step '{step_id}', run.{pane_name} command "
-                                      f"'{text.strip()}': {render(err.detail, 'en')}",
+                raise CourseFileError(lines.path, fault("course_file.step_command", step=step_id,
+                                                        pane=pane_name, command=text.strip(),
+                                                        problem=err.detail),
                                       where) from None
             if action is None:
-                raise CourseFileError(lines.path, f"step '{step_id}': run.{pane_name} has an "
-                                      "empty command", where)
+                raise CourseFileError(lines.path, fault("course_file.step_empty_command",
+                                                        step=step_id, pane=pane_name), where)
             action = action._replace(line=number)  # the line within this step's list
             self.actions[pane_name].append(action)
             parsed.append(action)
@@ -126,45 +128,48 @@ def _step(index: int, step: StepFile, panes: dict[str, PaneSpec], stage: str,
     here = ("steps", index)
     for number, name in enumerate(step.fresh):
         if name not in panes:
-            raise CourseFileError(path, f"step '{step_id}' restarts unknown pane '{name}'",
+            raise CourseFileError(path, fault("course_file.step_fresh_unknown", step=step_id,
+                                              pane=name),
                                   lines.line(here + ("fresh", number)))
         history.restart(name)
     run: dict[str, tuple[Action, ...]] = {}
     for pane_name, commands in step.run.items():
         if pane_name not in panes or panes[pane_name].strategy:
-            raise CourseFileError(path, f"step '{step_id}' runs actions on '{pane_name}', "
-                                  "which is not an action pane",
+            raise CourseFileError(path, fault("course_file.step_run_not_action", step=step_id,
+                                              pane=pane_name),
                                   lines.line(here + ("run", pane_name)))
         run[pane_name] = history.parse(lines, index, step_id, pane_name, commands)
     until: dict[str, float] = {}
     for pane_name, value in step.until.items():
         if pane_name not in panes or not panes[pane_name].strategy:
-            raise CourseFileError(path, f"step '{step_id}' sets until for '{pane_name}', "
-                                  "which is not a strategy pane",
+            raise CourseFileError(path, fault("course_file.step_until_not_strategy", step=step_id,
+                                              pane=pane_name),
                                   lines.line(here + ("until", pane_name)))
         until[pane_name] = END if value == "end" else value
     pipeline = None
     if step.pipeline is not None:
         if stage != PIPELINE:
-            raise CourseFileError(path, f"step '{step_id}' has a pipeline, but the stage is "
-                                  f"'{stage}'", lines.line(here + ("id",)))
+            raise CourseFileError(path, fault("course_file.step_pipeline_stage", step=step_id,
+                                              stage=stage), lines.line(here + ("id",)))
         pipeline = _pipeline(step.pipeline, lines, here + ("pipeline",))
     elif stage == PIPELINE:
-        raise CourseFileError(path, f"step '{step_id}' needs a pipeline = {{...}} table",
+        raise CourseFileError(path, fault("course_file.step_needs_pipeline", step=step_id),
                               lines.line(here + ("id",)))
     for number, name in enumerate(step.focus):
         if stage == PIPELINE:
-            known, kinds = name in PIPELINE_STAGES, "pipeline stage"
+            known, kinds = name in PIPELINE_STAGES, "course_file.focus.pipeline"
         elif stage == TABLE:
-            known, kinds = name in strategies or name in COLUMNS, "strategy or column"
+            known, kinds = name in strategies or name in COLUMNS, "course_file.focus.table"
         else:
-            known, kinds = history.knows(name), "target, group or slot"
+            known, kinds = history.knows(name), "course_file.focus.cluster"
         if not known:
-            raise CourseFileError(path, f"step '{step_id}' focuses on '{name}', which is no "
-                                  f"{kinds} here", lines.line(here + ("focus", number)))
+            raise CourseFileError(path, fault("course_file.step_focus_unknown", step=step_id,
+                                              name=name, kinds=fault(kinds)),
+                                  lines.line(here + ("focus", number)))
     for number, name in enumerate(step.show):
         if name not in panes:
-            raise CourseFileError(path, f"step '{step_id}' shows unknown pane '{name}'",
+            raise CourseFileError(path, fault("course_file.step_show_unknown", step=step_id,
+                                              pane=name),
                                   lines.line(here + ("show", number)))
     return StepSpec(step_id, run, until, tuple(step.fresh), pipeline, tuple(step.focus),
                     tuple(step.show))
@@ -173,12 +178,12 @@ def _step(index: int, step: StepFile, panes: dict[str, PaneSpec], stage: str,
 def _pipeline(pipeline: PipelineFile, lines: TomlLines, here: Keys) -> PipelineSpec:
     failing = pipeline.failing_commit
     if failing is not None and failing > pipeline.commits:
-        raise CourseFileError(lines.path, f"'{key_path(here)}.failing_commit' should be 1 to "
-                              f"{pipeline.commits}", lines.line(here + ("failing_commit",)))
+        raise CourseFileError(lines.path, fault("course_file.failing_commit", key=key_path(here),
+                                                commits=pipeline.commits),
+                              lines.line(here + ("failing_commit",)))
     fixed = pipeline.fixed_by
     if fixed is not None and (failing is None or not failing < fixed <= pipeline.commits):
-        raise CourseFileError(lines.path, f"'{key_path(here)}.fixed_by' should come after "
-                              "failing_commit and be at most commits",
+        raise CourseFileError(lines.path, fault("course_file.fixed_by", key=key_path(here)),
                               lines.line(here + ("fixed_by",)))
     return PipelineSpec(mode=pipeline.mode, commits=pipeline.commits, failing_commit=failing,
                         fixed_by=fixed,
@@ -194,9 +199,9 @@ def _check_until_order(lines: TomlLines, steps: tuple[StepSpec, ...]) -> None:
         for name, t in step.until.items():
             before = reached.get(name, 0.0)
             if (before == END and t != END) or (t != END and t < before):
-                raise CourseFileError(lines.path, f"step '{step.id}': until.{name} goes back in "
-                                      "time (a strategy pane only moves forward; use fresh to "
-                                      "restart it)", lines.line(("steps", index, "until", name)))
+                raise CourseFileError(lines.path, fault("course_file.until_back", step=step.id,
+                                                        pane=name),
+                                      lines.line(("steps", index, "until", name)))
             reached[name] = t
 
 
@@ -208,14 +213,17 @@ def _check_exercises(lines: TomlLines, exercises: list[str]) -> None:
     seen: set[str] = set()
     for index, exercise in enumerate(exercises):
         if exercise in seen:
-            raise CourseFileError(lines.path, f"exercise '{exercise}' is listed twice",
+            raise CourseFileError(lines.path, fault("course_file.exercise_twice",
+                                                    exercise=exercise),
                                   lines.line(("exercises", index)))
         seen.add(exercise)
         if exercise not in known:
             close = difflib.get_close_matches(exercise, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise CourseFileError(lines.path,
-                                  f"exercise '{exercise}' is not in {folder.name}/{hint}",
+            raise CourseFileError(lines.path, fault("course_file.exercise_not_in_hint",
+                                                    exercise=exercise, folder=folder.name,
+                                                    hint=close[0]) if close else
+                                  fault("course_file.exercise_not_in", exercise=exercise,
+                                        folder=folder.name),
                                   lines.line(("exercises", index)))
 
 
@@ -225,16 +233,17 @@ def build_section(section: SectionFile, path: Path) -> SectionSpec:
     stage = section.stage
     panes = {name: _pane(name, pane, lines) for name, pane in section.panes.items()}
     if stage == CLUSTER and not panes:
-        raise CourseFileError(path, "a cluster stage needs at least one [panes.NAME]")
+        raise CourseFileError(path, fault("course_file.cluster_needs_pane"))
     if stage != CLUSTER and panes:
         first = next(iter(panes))
-        raise CourseFileError(path, f"a {stage} stage has no panes; remove [panes.{first}]",
+        raise CourseFileError(path, fault("course_file.stage_has_no_panes", stage=stage,
+                                          pane=first),
                               lines.line(("panes", first)))
     strategies = tuple(section.strategies)
     if stage == TABLE and not strategies:
-        raise CourseFileError(path, "a table stage needs a list of strategies")
+        raise CourseFileError(path, fault("course_file.table_needs_strategies"))
     if stage != TABLE and strategies:
-        raise CourseFileError(path, "only a table stage compares strategies",
+        raise CourseFileError(path, fault("course_file.only_table_strategies"),
                               lines.line(("strategies",)))
     fleet = _fleet(section, lines)
     history = _PaneHistory(panes)
@@ -251,11 +260,11 @@ def _fleet(section: SectionFile, lines: TomlLines) -> Fleet | None:
     fleet = section.fleet
     if section.stage != TABLE:
         if fleet is not None:
-            raise CourseFileError(lines.path, "only a table stage has a [fleet]",
+            raise CourseFileError(lines.path, fault("course_file.only_table_fleet"),
                                   lines.line(("fleet",)))
         return None
     if fleet is None:
-        raise CourseFileError(lines.path, "'fleet' is missing")
+        raise CourseFileError(lines.path, fault("course_file.key_missing", key="fleet"))
     return Fleet(fleet.servers, fleet.rps, fleet.seed)
 
 
@@ -285,7 +294,8 @@ def _check_placeholders(text: SectionTextFile, section: SectionSpec, path: Path)
             problem, shown = err.problem, err.field
         if problem:
             lines = lines or TomlLines(path)
-            raise CourseFileError(path, f"step '{step_id}': {problem}",
+            raise CourseFileError(path, fault("course_file.step_placeholder", step=step_id,
+                                              problem=problem),
                                   _placeholder_line(lines, keys, shown))
 
 
@@ -302,8 +312,8 @@ def _check_one_section_each(toc: Toc, sections: tuple[SectionSpec, ...]) -> None
         for index, exercise in enumerate(section.exercises):
             if exercise in owner:
                 path = toc.path(section.id)
-                raise CourseFileError(path, f"exercise '{exercise}' belongs to section "
-                                      f"{owner[exercise]} already",
+                raise CourseFileError(path, fault("course_file.exercise_owned", exercise=exercise,
+                                                  section=owner[exercise]),
                                       TomlLines(path).line(("exercises", index)))
             owner[exercise] = section.id
 

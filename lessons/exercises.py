@@ -33,12 +33,13 @@ from models.exercises import (
     nearest_id,
 )
 from models.grammar import names as grammar_names
+from models.messages import Msg
 from models.params import SimParams
 from models.practice import ParseError, parse_line, parse_script
 from models.scenarios import IN_SERVER, Scenario
 
 from . import COURSE_DIR, LOCALES
-from .files import CourseFileError, TomlLines, decode, read_toml
+from .files import CourseFileError, TomlLines, decode, fault, read_toml
 from .schema.exercises import (
     ALL,
     Criteria,
@@ -48,7 +49,6 @@ from .schema.exercises import (
     Start,
     VariantFile,
 )
-from .words import render
 
 # The criteria as the files name them, and their attributes on `Criteria` and `Hints`.
 CRITERION_FIELDS = {f.encode_name: f.name for f in msgspec.structs.fields(Criteria)}
@@ -91,7 +91,7 @@ def _read_raw(path: Path) -> tuple[_Raw, ExerciseFile | None]:
     lines = TomlLines(path)
     decoded = decode(path, data, VariantFile if "base" in data else ExerciseFile, lines=lines)
     if decoded.id != path.stem:
-        raise CourseFileError(path, f"id '{decoded.id}' does not match the file name",
+        raise CourseFileError(path, fault("course_file.id_not_file_name", id=decoded.id),
                               lines.line(("id",)))
     return _Raw(path, data, lines, lines, lines), (
         decoded if isinstance(decoded, ExerciseFile) else None)
@@ -124,10 +124,10 @@ def _start(start: Start, lines: TomlLines) -> tuple[Scenario, SimParams]:
     version, new_version = start.version, start.new_version
     for key, value in (("version", version), ("new_version", new_version)):
         if value != value.lower() or any(c.isspace() for c in value):
-            raise CourseFileError(lines.path, f"version '{value}' should be one lower-case word",
+            raise CourseFileError(lines.path, fault("course_file.version_form", version=value),
                                   lines.line(("start", key)))
     if version == new_version:
-        raise CourseFileError(lines.path, "'start.version' and 'start.new_version' are the same",
+        raise CourseFileError(lines.path, fault("course_file.same_versions"),
                               lines.line(("start", "new_version")))
     scenario = Scenario(start.scenario, start.servers, version, new_version)
     params = SimParams(rps=start.rps, fault=start.fault, faulty_version=new_version)
@@ -140,8 +140,9 @@ def _count(value: int | str, fleet: int) -> int:
 
 def _group(name: str, key: str, group: str, scenario: Scenario, lines: TomlLines) -> str:
     if group and group not in scenario.groups:
-        raise CourseFileError(lines.path, f"'criteria.{name}.{key}' is '{group}'; this start "
-                              f"state has groups {', '.join(scenario.groups)}",
+        raise CourseFileError(lines.path, fault("course_file.unknown_group",
+                                                key=f"criteria.{name}.{key}", group=group,
+                                                groups=tuple(scenario.groups)),
                               lines.line(("criteria", name, key)))
     return group
 
@@ -153,8 +154,8 @@ def _criterion(name: str, spec: Any, scenario: Scenario, lines: TomlLines) -> Cr
     if name == GOAL:
         version = fill(spec.version or scenario.new_version, scenario)
         if version not in scenario.versions:
-            raise CourseFileError(lines.path, f"'criteria.goal.version' is '{version}'; this "
-                                  f"start state has {', '.join(scenario.versions)}",
+            raise CourseFileError(lines.path, fault("course_file.unknown_version", version=version,
+                                                    versions=tuple(scenario.versions)),
                                   lines.line(("criteria", name, "version")))
         return CriterionSpec(name, weight, version=version,
                              group=_group(name, "group", spec.group, scenario, lines),
@@ -162,8 +163,8 @@ def _criterion(name: str, spec: Any, scenario: Scenario, lines: TomlLines) -> Cr
     if name == CLEANUP:
         for group in spec.groups:
             if group not in scenario.groups:
-                raise CourseFileError(lines.path, f"'criteria.cleanup.groups' names '{group}'; "
-                                      f"this start state has groups {', '.join(scenario.groups)}",
+                raise CourseFileError(lines.path, fault("course_file.cleanup_group", group=group,
+                                                        groups=tuple(scenario.groups)),
                                       lines.line(("criteria", name, "groups")))
         return CriterionSpec(name, weight, groups=tuple(spec.groups))
     if name == NO_GREEN_TRAFFIC:
@@ -171,23 +172,23 @@ def _criterion(name: str, spec: Any, scenario: Scenario, lines: TomlLines) -> Cr
                              group=_group(name, "group", spec.group, scenario, lines))
     if name == STRATEGY:
         if spec.new_instances and not spec.switch:
-            raise CourseFileError(lines.path, "'criteria.strategy' sets no rule; give "
-                                  "new_instances = false, switch = true, or both",
+            raise CourseFileError(lines.path, fault("course_file.strategy_no_rule"),
                                   lines.line(("criteria", name)))
         if spec.switch and scenario.kind != IN_SERVER:
-            raise CourseFileError(lines.path, "'criteria.strategy.switch' needs the in-server "
-                                  f"start state (this one is '{scenario.kind}')",
+            raise CourseFileError(lines.path, fault("course_file.switch_needs_in_server",
+                                                    kind=scenario.kind),
                                   lines.line(("criteria", name, "switch")))
         return CriterionSpec(name, weight, new_instances=spec.new_instances, switch=spec.switch)
     return CriterionSpec(name, weight)
 
 
-def _script(text: str, scenario: Scenario, origin: ScriptOrigin, what: str) -> str:
+def _script(text: str, scenario: Scenario, origin: ScriptOrigin, what: Msg) -> str:
     script = fill(text, scenario)
     try:
         parse_script(script, scenario, allow_empty=False)
     except ParseError as err:
-        raise CourseFileError(origin.path, f"{what}: {render(err.message, 'en')}",
+        raise CourseFileError(origin.path, fault("course_file.script_problem", what=what,
+                                                 problem=err.message),
                               origin.line(err.line)) from None
     return script
 
@@ -199,27 +200,27 @@ def _build(raw: _Raw, exercise: ExerciseFile) -> Exercise:
                                 scenario, lines)
                      for name in raw.data["criteria"])
     if not criteria:
-        raise CourseFileError(path, "has no criteria", lines.line(("criteria",)))
+        raise CourseFileError(path, fault("course_file.no_criteria"), lines.line(("criteria",)))
     ids = [c.id for c in criteria]
     solution = _script(exercise.solution.script, scenario, raw.solution_origin(),
-                       "reference solution")
+                       fault("course_file.reference_solution"))
     bad: list[KnownBad] = []
     where = raw.bad_from
     for index, item in enumerate(exercise.bad):
         here = ("bad", index)
         if any(b.id == item.id for b in bad):
-            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' appears twice",
+            raise CourseFileError(where.path, fault("course_file.bad_twice", id=item.id),
                                   where.line(here + ("id",)))
         if item.fails not in ids:
-            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' fails "
-                                  f"'{item.fails}', which is not one of this exercise's criteria "
-                                  f"({', '.join(ids)})", where.line(here + ("fails",)))
+            raise CourseFileError(where.path, fault("course_file.bad_fails_unknown", id=item.id,
+                                                    fails=item.fails, criteria=tuple(ids)),
+                                  where.line(here + ("fails",)))
         script = _script(item.script, scenario, raw.bad_origin(index),
-                         f"known-bad attempt '{item.id}'")
+                         fault("course_file.bad_attempt", id=item.id))
         commands = parse_script(script, scenario).actions
         if item.line not in {a.line for a in commands}:
-            raise CourseFileError(where.path, f"known-bad attempt '{item.id}' names line "
-                                  f"{item.line}, which holds no command of its script",
+            raise CourseFileError(where.path, fault("course_file.bad_line_empty", id=item.id,
+                                                    line=item.line),
                                   where.line(here + ("line",)))
         bad.append(KnownBad(item.id, script, item.fails, item.line))
     return Exercise(exercise.id, scenario, params, exercise.start.seed, criteria, solution,
@@ -275,21 +276,22 @@ def _text(path: Path, exercise: Exercise, inherited: ExerciseText | None, *,
         if tiers is None:
             continue
         if name not in ids:
-            raise CourseFileError(path, f"'hints.{name}' is for a criterion this exercise does "
-                                  f"not have (it has {', '.join(ids)})",
+            raise CourseFileError(path, fault("course_file.hint_unknown_criterion", name=name,
+                                              criteria=tuple(ids)),
                                   lines.line(("hints", name)))
         filled = tuple(fill(tier, scenario) for tier in tiers)
         for number, tier in enumerate(filled[:-1], 1):
             spelled = command_in(tier, exercise)
             if spelled is not None:
-                raise CourseFileError(path, f"'hints.{name}' tier {number} gives the command "
-                                      f"'{spelled[:60]}'; only the last of the {HINT_TIERS} "
-                                      "tiers may give commands", lines.line(("hints", name)))
+                raise CourseFileError(path, fault("course_file.hint_gives_command", name=name,
+                                                  tier=number, command=spelled[:60],
+                                                  tiers=HINT_TIERS),
+                                      lines.line(("hints", name)))
         hints[name] = filled
     missing = [c for c in ids if c not in hints]
     if complete and missing:
-        raise CourseFileError(path, f"'hints.{missing[0]}' is missing: each criterion needs "
-                              f"{HINT_TIERS} tiers of hints (a nudge, the idea, the commands)",
+        raise CourseFileError(path, fault("course_file.hints_missing", name=missing[0],
+                                          tiers=HINT_TIERS),
                               lines.line(("hints",)) if given is not None else None)
     return ExerciseText(fill(text.title, scenario), fill(text.goal, scenario),
                         {c: hints[c] for c in ids if c in hints})
@@ -317,12 +319,13 @@ def load_exercises(root: Path = COURSE_DIR,
         base = raws.get(base_id)
         if base is None or base_id == exercise_id:
             hint = nearest_id(base_id, [k for k in raws if k != exercise_id])
-            raise CourseFileError(raw.path, f"base exercise '{base_id}' does not exist"
-                                  + (f"; did you mean '{hint}'?" if hint else ""),
+            raise CourseFileError(raw.path, fault("course_file.no_base_hint", base=base_id,
+                                                  hint=hint) if hint else
+                                  fault("course_file.no_base", base=base_id),
                                   raw.lines.line(("base",)))
         if "base" in base.data:
-            raise CourseFileError(raw.path, f"base exercise '{base_id}' is itself a variant; "
-                                  "name the exercise it is based on", raw.lines.line(("base",)))
+            raise CourseFileError(raw.path, fault("course_file.base_is_variant", base=base_id),
+                                  raw.lines.line(("base",)))
         variant = _merge(base, raw)
         merged[exercise_id] = variant, decode(raw.path, variant.data, ExerciseFile,
                                               lines=raw.lines)
@@ -350,7 +353,8 @@ def load_exercises(root: Path = COURSE_DIR,
     for lang in LOCALES:
         for path in sorted((root / lang / "exercises").glob("*.toml")):
             if path.stem not in exercises:
-                raise CourseFileError(path, f"there is no exercises/{path.name} for these words")
+                raise CourseFileError(path, fault("course_file.words_without_file",
+                                                  file=f"exercises/{path.name}"))
     return dict(sorted(exercises.items(), key=lambda item: (item[1].order, item[0])))
 
 

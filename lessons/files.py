@@ -15,19 +15,61 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from models.messages import Msg
+
 T = TypeVar("T")
 Keys = tuple[str | int, ...]  # a key path: table keys and (0-based) array indices
 
 
 class CourseFileError(Exception):
-    """A course file is missing, unreadable or invalid; `str()` is the one sentence to show."""
+    """A course file is missing, unreadable or invalid; `str()` is the one sentence to show
+    (in English), `text(lang)` the same sentence in `lang`.
 
-    def __init__(self, path: Path | str, problem: str, line: int | None = None):
+    `problem` is a message (`models.messages.Msg`, a key of the catalogue's `course_file` table
+    and its parameters; see `fault`), rendered only when the error is shown: making one reads
+    no catalogue. A plain string is shown as it is in every language: that is for problems
+    the catalogue cannot word (a broken words file itself).
+    """
+
+    def __init__(self, path: Path | str, problem: Msg | str, line: int | None = None):
         self.path = Path(path)
-        self.problem = problem
+        self.message = problem
         self.line = line
-        where = f"{self.path.name}" + (f", line {line}" if line else "")
-        super().__init__(f"{where}: {problem}")
+        self.shown = self.path.name  # how the file is named; see lessons.quizzes._named_from
+        super().__init__(path, problem, line)
+
+    @property
+    def problem(self) -> str:
+        """The problem in English, without the file and line."""
+        return self.problem_in("en")
+
+    def problem_in(self, lang: str) -> str:
+        if isinstance(self.message, str):
+            return self.message
+        from .words import render, text_of
+
+        if text_of(self.message.catalogue_key, "en") == self.message.catalogue_key:
+            # No catalogue to word it (its file is broken): the key and its values, not a crash.
+            return self.message.catalogue_key + "".join(
+                f" {name}={value!r}" for name, value in self.message.params)
+        return render(self.message, lang)
+
+    def where(self) -> str:
+        """The file, and its line when known: `5.1.toml, line 3`."""
+        return self.shown + (f", line {self.line}" if self.line else "")
+
+    def text(self, lang: str = "en") -> str:
+        """The one sentence to show, in `lang`: the file and line, then the problem."""
+        return f"{self.where()}: {self.problem_in(lang)}"
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def fault(key: str, /, **params: object) -> Msg:
+    """A problem with a course file: `key` is its full catalogue key (`course_file.…`)."""
+    table, _, short = key.partition(".")
+    return Msg(short, tuple(params.items()), table)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -35,12 +77,12 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CourseFileError(path, "the file is missing") from None
+        raise CourseFileError(path, fault("course_file.missing_file")) from None
     except UnicodeDecodeError:
-        raise CourseFileError(path, "cannot be read (it is not UTF-8 text)") from None
+        raise CourseFileError(path, fault("course_file.not_utf8")) from None
     except OSError as err:
         reason = (err.strerror or err.__class__.__name__).lower()
-        raise CourseFileError(path, f"cannot be read ({reason})") from None
+        raise CourseFileError(path, fault("course_file.unreadable", reason=reason)) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -48,14 +90,14 @@ def read_toml(path: Path) -> dict[str, Any]:
 
         match = re.search(r"at line (\d+)", str(err))
         message = str(err).split(" (at line")[0]
-        raise CourseFileError(path, f"invalid TOML: {message}",
+        raise CourseFileError(path, fault("course_file.invalid_toml", reason=message),
                               int(match.group(1)) if match else None) from None
     except RecursionError:  # arrays or tables nested thousands deep
-        raise CourseFileError(path, "invalid TOML: it is nested too deeply") from None
+        raise CourseFileError(path, fault("course_file.toml_too_deep")) from None
     except ValueError as err:  # Python refuses to read a whole number of over 4,300 digits
         if "digits" not in str(err):
             raise
-        raise CourseFileError(path, "a number in it is too large") from None
+        raise CourseFileError(path, fault("course_file.number_too_large")) from None
 
 
 # --- where a key is -------------------------------------------------------------------------
@@ -109,12 +151,12 @@ def key_path(keys: Keys) -> str:
     return out
 
 
-def quoted_key(keys: Keys, data: Any) -> str:
+def quoted_key(keys: Keys, data: Any) -> str | Msg:
     """How an error names the key: `'steps[1].focus'`."""
     return f"'{key_path(keys)}'"
 
 
-Namer = Callable[[Keys, Any], str]
+Namer = Callable[[Keys, Any], "str | Msg"]
 
 
 def non_finite(data: Any, keys: Keys = ()) -> tuple[Keys, float] | None:
@@ -138,11 +180,12 @@ def decode(path: Path, data: Any, schema: type[T], *, name: Namer = quoted_key,
     try:
         found = non_finite(data)
     except RecursionError:
-        raise CourseFileError(path, "it is nested too deeply") from None
+        raise CourseFileError(path, fault("course_file.too_deep")) from None
     if found is not None:
         keys, value = found
         lines = lines or TomlLines(path)
-        raise CourseFileError(path, f"{name(keys, data)} must be a finite number, not {value}",
+        raise CourseFileError(path, fault("course_file.not_finite", key=name(keys, data),
+                                              value=str(value)),
                               lines.line(keys))
     try:
         return msgspec.convert(data, schema)
@@ -152,4 +195,5 @@ def decode(path: Path, data: Any, schema: type[T], *, name: Namer = quoted_key,
         keys, problem, missing = explain(err, data, schema)
         lines = lines or TomlLines(path)
         line = lines.line(keys[:-1] if missing else keys)
-        raise CourseFileError(path, f"{name(keys, data)} {problem}", line) from None
+        raise CourseFileError(path, fault("course_file.key_problem", key=name(keys, data),
+                                              problem=problem), line) from None

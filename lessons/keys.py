@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
-from .files import Keys
+from models.messages import Msg
+
+from .files import Keys, fault
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -182,8 +184,8 @@ _ERROR = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 
 
-def explain(err: msgspec.ValidationError, data: Any, schema: Any) -> tuple[Keys, str, bool]:
-    """(key path, the problem in words, whether the key is missing) for msgspec's error."""
+def explain(err: msgspec.ValidationError, data: Any, schema: Any) -> tuple[Keys, Msg, bool]:
+    """(key path, the problem as a message, whether the key is missing) for msgspec's error."""
     match = _ERROR.match(str(err))
     what = match.group("what")
     parts = [m.group(1) if m.group(1) is not None else m.group(2)
@@ -191,14 +193,14 @@ def explain(err: msgspec.ValidationError, data: Any, schema: Any) -> tuple[Keys,
     keys, tp, value = _walk(schema, data, parts)
     field = re.match(r"Object (missing required|contains unknown) field `(.+)`$", what)
     if field and field.group(1) == "missing required":
-        return keys + (field.group(2),), "is missing", True
+        return keys + (field.group(2),), fault("course_file.is_missing"), True
     if field:
         import difflib  # only when a file is broken
 
         name = field.group(2)
         hint = difflib.get_close_matches(name, _field_names(tp, value), n=1)
-        return (keys + (name,), "is not a known key"
-                + (f"; did you mean '{hint[0]}'?" if hint else ""), False)
+        return (keys + (name,), fault("course_file.unknown_key_hint", hint=hint[0]) if hint
+                else fault("course_file.unknown_key"), False)
     enum = re.match(r"Invalid (?:enum )?value (.+)$", what)
     if enum:
         options = _literals(tp)
@@ -207,13 +209,16 @@ def explain(err: msgspec.ValidationError, data: Any, schema: Any) -> tuple[Keys,
         elif len(options) == 1:
             expected = f"'{options[0]}'"
         else:
-            expected = "one of " + ", ".join(map(str, options))
-        return keys, f"is {_shown(value)}; expected {expected}", False
+            expected = fault("course_file.one_of", options=tuple(map(str, options)))
+        return keys, fault("course_file.invalid_value", value=_shown(value),
+                           expected=expected), False
     if re.match(r"Expected `[^`]+`, got `[^`]+`$", what):
-        return keys, f"should be {describe(tp)}, not {_kind_of(value)}", False
+        return keys, fault("course_file.wrong_kind", expected=describe(tp),
+                           kind=_kind_of(value)), False
     if what.startswith("Expected"):
         return keys, _bounds(tp), False
-    return keys, what[:1].lower() + what[1:], False
+    # msgspec's own words, in English inside the sentence of every language
+    return keys, fault("course_file.schema_says", reason=what[:1].lower() + what[1:]), False
 
 
 def _unwrap(tp: Any) -> tuple[Any, list[msgspec.Meta]]:
@@ -322,42 +327,49 @@ def _shown(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else repr(value)
 
 
-_KINDS = ((bool, "true or false"), (int, "an integer"), (float, "a number"), (str, "a string"),
-          (list, "an array"), (dict, "a table"), ((datetime, date, time), "a date or time"))
+_KINDS = ((bool, "course_file.kind.bool"), (int, "course_file.kind.int"),
+          (float, "course_file.kind.float"), (str, "course_file.kind.str"),
+          (list, "course_file.kind.array"), (dict, "course_file.kind.table"),
+          ((datetime, date, time), "course_file.kind.datetime"))
 
 
-def _kind_of(value: Any) -> str:
+def _kind_of(value: Any) -> Msg | str:
     for kind, words in _KINDS:
         if isinstance(value, kind):
-            return words
+            return fault(words)
     return type(value).__name__
 
 
-def describe(tp: Any) -> str:
-    """What a value of type `tp` looks like in a TOML file, in words."""
+def describe(tp: Any) -> Msg | str:
+    """What a value of type `tp` looks like in a TOML file, as a message."""
     members = _members(tp)
     if len(members) > 1:
-        return " or ".join(describe(m) for m in members)
+        shown = describe(members[-1])
+        for member in reversed(members[:-1]):
+            shown = fault("course_file.kind.either", first=describe(member), second=shown)
+        return shown
     base, _ = _unwrap(members[0])
     origin = get_origin(base) or base
     if origin is Literal:
         options = [f'"{v}"' for v in get_args(base)]
-        return options[0] if len(options) == 1 else "one of " + ", ".join(options)
+        return options[0] if len(options) == 1 else fault("course_file.one_of",
+                                                          options=tuple(options))
     if origin is list:
         item = _unwrap(get_args(base)[0])[0] if get_args(base) else Any
-        return "an array" + (" of strings" if item is str else
-                             " of tables" if _is_struct(item) else "")
+        return fault("course_file.kind.array_of_strings" if item is str else
+                     "course_file.kind.array_of_tables" if _is_struct(item) else
+                     "course_file.kind.array")
     if _is_struct(base) or origin is dict:
-        return "a table"
+        return fault("course_file.kind.table")
     for kind, words in _KINDS:
         if base is kind:
-            return words
+            return fault(words)
     return getattr(base, "__name__", str(base))
 
 
-def _bounds(tp: Any) -> str:
-    """The problem with a value outside its declared bounds, in words."""
-    words = ""
+def _bounds(tp: Any) -> Msg:
+    """The problem with a value outside its declared bounds, as a message."""
+    words: Msg | None = None
     for member in _members(tp):
         _, metas = _unwrap(member)
         if not metas:
@@ -365,20 +377,24 @@ def _bounds(tp: Any) -> str:
         meta = metas[0]
         if meta.min_length is not None and meta.min_length > 1:
             exact = meta.max_length == meta.min_length
-            return f"should have {'exactly' if exact else 'at least'} {meta.min_length} items"
+            return fault("course_file.items_exactly" if exact else "course_file.items_at_least",
+                         count=meta.min_length)
         if meta.min_length is not None or meta.pattern is not None:
-            return "is empty"
-        low = (f"{meta.ge:g}", "at least") if meta.ge is not None else (
-            (f"{meta.gt:g}", "more than") if meta.gt is not None else None)
+            return fault("course_file.is_empty")
+        low = (f"{meta.ge:g}", True) if meta.ge is not None else (
+            (f"{meta.gt:g}", False) if meta.gt is not None else None)
         high = f"{meta.le:g}" if meta.le is not None else None
-        if low and high and low[1] == "at least":
-            words = f"should be {low[0]} to {high}"
+        if low and high and low[1]:
+            words = fault("course_file.between", low=low[0], high=high)
         elif low and high:
-            words = f"should be more than {low[0]} and at most {high}"
+            words = fault("course_file.above_at_most", low=low[0], high=high)
         elif low:
-            words = f"should be {low[1]} {low[0]}"
+            words = fault("course_file.at_least" if low[1] else "course_file.above", low=low[0])
         elif high:
-            words = f"should be at most {high}"
+            words = fault("course_file.at_most", high=high)
         break
-    others = [describe(m) for m in _members(tp) if not _unwrap(m)[1]]
-    return words + "".join(f" or {o}" for o in others) if words else "is out of range"
+    if words is None:
+        return fault("course_file.out_of_range")
+    for other in (describe(m) for m in _members(tp) if not _unwrap(m)[1]):
+        words = fault("course_file.bound_or", bound=words, other=other)
+    return words

@@ -26,6 +26,7 @@ from typing import Any
 
 from msgspec import UNSET
 
+from models.messages import Msg
 from models.quiz import (
     CHOICE,
     COUNT,
@@ -49,7 +50,7 @@ from models.report import RunSpec
 from models.strategies import STRATEGIES
 
 from . import COURSE_DIR, LOCALES
-from .files import CourseFileError, Keys, TomlLines, decode, key_path, read_toml
+from .files import CourseFileError, Keys, TomlLines, decode, fault, key_path, read_toml
 from .schema.quizzes import (
     Choice,
     Ordering,
@@ -61,7 +62,7 @@ from .schema.quizzes import (
 )
 
 
-def quiz_key(keys: Keys, data: Any) -> str:
+def quiz_key(keys: Keys, data: Any) -> Msg | str:
     """How an error in a quiz file names the key: `question 'what-ci': 'correct'`."""
     if len(keys) < 2 or keys[0] != "questions":
         return f"'{key_path(keys)}'"
@@ -70,21 +71,23 @@ def quiz_key(keys: Keys, data: Any) -> str:
         items = data.get("questions") if isinstance(data, dict) else None
         item = items[ident] if isinstance(items, list) and ident < len(items) else None
         question_id = item.get("id") if isinstance(item, dict) else None
-        who = (f"question '{question_id}'" if isinstance(question_id, str)
-               else f"question {ident + 1}")
+        who = (fault("course_file.question", id=question_id) if isinstance(question_id, str)
+               else fault("course_file.question_number", number=ident + 1))
     else:
-        who = f"question '{ident}'"
-    return f"{who}: '{key_path(keys[2:])}'" if keys[2:] else who
+        who = fault("course_file.question", id=ident)
+    return fault("course_file.question_key", question=who,
+                 key=key_path(keys[2:])) if keys[2:] else who
 
 
 class _Where:
     """Errors about one question, worded like the schema's and pointing at the key's line."""
 
-    def __init__(self, lines: TomlLines, keys: Keys, label: str):
+    def __init__(self, lines: TomlLines, keys: Keys, label: Msg):
         self.lines, self.keys, self.label = lines, keys, label
 
-    def fail(self, problem: str, *key: str | int) -> CourseFileError:
-        return CourseFileError(self.lines.path, f"{self.label}: {problem}",
+    def fail(self, problem: Msg, *key: str | int) -> CourseFileError:
+        return CourseFileError(self.lines.path, fault("course_file.labelled", label=self.label,
+                                                      problem=problem),
                                self.lines.line(self.keys + key))
 
 
@@ -101,22 +104,23 @@ def _known_exercises(root: Path) -> tuple[str, ...]:
 
 def _unique(where: _Where, key: str, values: list[str], least: int) -> tuple[str, ...]:
     if len(values) < least:
-        raise where.fail(f"'{key}' needs at least {least} entries", key)
+        raise where.fail(fault("course_file.entries_at_least", key=key, count=least), key)
     for value in values:
         if not value.strip():
-            raise where.fail(f"'{key}' has an empty entry", key)
+            raise where.fail(fault("course_file.empty_entry", key=key), key)
         if values.count(value) > 1:
-            raise where.fail(f"'{value}' appears twice in '{key}'", key)
+            raise where.fail(fault("course_file.entry_twice", value=value, key=key), key)
     return tuple(values)
 
 
 def _run(run: Run, where: _Where) -> RunSpec:
-    where = _Where(where.lines, where.keys + ("run",), f"{where.label} run")
+    where = _Where(where.lines, where.keys + ("run",), fault("course_file.run_of",
+                                                             question=where.label))
     if run.strategy not in STRATEGIES:
-        raise where.fail(f"strategy '{run.strategy}' is unknown; expected one of "
-                         f"{', '.join(STRATEGIES)}", "strategy")
+        raise where.fail(fault("course_file.unknown_strategy", strategy=run.strategy,
+                               known=tuple(STRATEGIES)), "strategy")
     if run.batch > run.servers:
-        raise where.fail(f"batch should be 1 to servers ({run.servers})", "batch")
+        raise where.fail(fault("course_file.run_batch", servers=run.servers), "batch")
     return RunSpec(strategy=run.strategy, servers=run.servers, batch=run.batch, rps=run.rps,
                    fault=run.fault)
 
@@ -125,23 +129,23 @@ def _question(item: Any, where: _Where, exercises: tuple[str, ...]) -> Question:
     if isinstance(item, Choice):
         options = _unique(where, "options", item.options, 2)
         if item.correct not in options:
-            raise where.fail(f"correct option '{item.correct}' is not one of its options",
+            raise where.fail(fault("course_file.correct_not_option", option=item.correct),
                              "correct")
         return Question(item.id, CHOICE, options=options, correct=item.correct)
     if isinstance(item, Ordering):
         steps = _unique(where, "steps", item.steps, 3)
         for first, then in item.critical:
             if first not in steps or then not in steps or steps.index(first) > steps.index(then):
-                raise where.fail(f"critical pair ['{first}', '{then}'] should name two of its "
-                                 "steps in their right order", "critical")
+                raise where.fail(fault("course_file.critical_pair", first=first, then=then),
+                                 "critical")
         return Question(item.id, ORDER, options=steps,
                         critical=tuple((first, then) for first, then in item.critical))
     if isinstance(item, Predict):
         return Question(item.id, PREDICT, run=_run(item.run, where), read=item.read,
                         choices=item.choices)
     if item.exercise not in exercises:
-        raise where.fail(f"exercise '{item.exercise}' is unknown; expected one of "
-                         f"{', '.join(exercises)}", "exercise")
+        raise where.fail(fault("course_file.unknown_exercise", exercise=item.exercise,
+                               known=tuple(exercises)), "exercise")
     return Question(item.id, PRACTICAL, exercise=item.exercise)
 
 
@@ -151,19 +155,20 @@ def load_questions(path: Path, exercises: tuple[str, ...]) -> tuple[Question, ..
     lines = TomlLines(path)
     quiz = decode(path, read_toml(path), QuizFile, name=quiz_key, lines=lines)
     if quiz.id != path.stem:
-        raise CourseFileError(path, f"id '{quiz.id}' does not match the file name",
+        raise CourseFileError(path, fault("course_file.id_not_file_name", id=quiz.id),
                               lines.line(("id",)))
     if quiz.id not in SECTION_IDS:
-        raise CourseFileError(path, f"'{quiz.id}' is not a section of the chapter "
-                              f"({', '.join(SECTION_IDS)})", lines.line(("id",)))
+        raise CourseFileError(path, fault("course_file.quiz_not_section", id=quiz.id,
+                                          sections=tuple(SECTION_IDS)), lines.line(("id",)))
     if not quiz.questions:
-        raise CourseFileError(path, "has no questions", lines.line(("questions",)))
+        raise CourseFileError(path, fault("course_file.no_questions"),
+                              lines.line(("questions",)))
     questions: list[Question] = []
     for index, item in enumerate(quiz.questions):
-        where = _Where(lines, ("questions", index), f"question '{item.id}'")
+        where = _Where(lines, ("questions", index), fault("course_file.question", id=item.id))
         question = _question(item, where, exercises)
         if any(q.id == question.id for q in questions):
-            raise CourseFileError(path, f"question id '{question.id}' appears twice",
+            raise CourseFileError(path, fault("course_file.question_twice", id=question.id),
                                   lines.line(("questions", index, "id")))
         questions.append(question)
     return tuple(questions)
@@ -173,15 +178,16 @@ def _check_placeholders(where: _Where, key: str, template: str, known: tuple[str
     try:
         names = placeholders_in(template)
     except PlaceholderForm as err:
-        raise where.fail(f"'{key}' has the placeholder {err}; a placeholder is a name only, "
-                         "with no width, precision or conversion, e.g. {result}", key) from None
+        raise where.fail(fault("course_file.placeholder_form", key=key, placeholder=str(err)),
+                         key) from None
     except ValueError as err:
-        raise where.fail(f"'{key}' has a stray brace ({err}); write {{{{ or }}}} for a brace",
+        raise where.fail(fault("course_file.stray_brace", key=key, reason=str(err)),
                          key) from None
     for name in names:
         if name not in known:
-            raise where.fail(f"'{key}' uses {{{name}}}; known placeholders are "
-                             + ", ".join(f"{{{p}}}" for p in known), key)
+            raise where.fail(fault("course_file.unknown_placeholder", key=key,
+                                   name="{" + name + "}",
+                                   known=tuple("{" + p + "}" for p in known)), key)
 
 
 def _question_text(text: QuestionTextFile, question: Question, where: _Where) -> QuestionText:
@@ -195,13 +201,13 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
         allowed = {"explanation"}
     for key, value in given.items():
         if value is not UNSET and key not in allowed:
-            raise where.fail(f"'{key}' is not a known key", key)
+            raise where.fail(fault("course_file.not_known_key", key=key), key)
     explanation = "" if text.explanation is UNSET else text.explanation
     if question.kind in (PREDICT, PRACTICAL):
         if text.explanation is UNSET:
-            raise where.fail("'explanation' is missing")
+            raise where.fail(fault("course_file.key_missing", key="explanation"))
         if not explanation.strip():
-            raise where.fail("'explanation' is empty", "explanation")
+            raise where.fail(fault("course_file.key_empty", key="explanation"), "explanation")
     value_label = "{value}" if text.value_label is UNSET else text.value_label
     option_ids: tuple[str, ...] = ()
     if question.kind in (CHOICE, ORDER):
@@ -211,17 +217,17 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
     options: dict[str, OptionText] = {}
     if option_ids:
         if text.options is UNSET:
-            raise where.fail("'options' is missing")
-        table = _Where(where.lines, where.keys + ("options",), f"{where.label} options")
+            raise where.fail(fault("course_file.key_missing", key="options"))
+        table = _Where(where.lines, where.keys + ("options",),
+                       fault("course_file.options_of", question=where.label))
         for option_id in option_ids:
             if option_id not in text.options:
-                raise table.fail(f"has no text for '{option_id}'")
+                raise table.fail(fault("course_file.no_option_text", option=option_id))
             option = text.options[option_id]
             options[option_id] = OptionText(option.label, option.why)
         extra = sorted(set(text.options) - set(option_ids))
         if extra:
-            raise table.fail(f"has text for '{extra[0]}', which the question does not have",
-                             extra[0])
+            raise table.fail(fault("course_file.extra_option_text", option=extra[0]), extra[0])
     # Every question may quote the engine's defaults; a prediction also its run's figures.
     known = (*PLACEHOLDERS, *DEFAULT_FIGURES) if question.kind == PREDICT else (*DEFAULT_FIGURES,)
     _check_placeholders(where, "prompt", text.prompt, known)
@@ -229,10 +235,10 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
     if form == COUNT:
         _check_placeholders(where, "value_label", value_label, known)
         if "{value}" not in value_label:
-            raise where.fail("'value_label' must contain {value}", "value_label")
+            raise where.fail(fault("course_file.value_label"), "value_label")
     for option_id, option in options.items():
         of = _Where(where.lines, where.keys + ("options", option_id),
-                    f"{where.label} option '{option_id}'")
+                    fault("course_file.option_of", question=where.label, option=option_id))
         _check_placeholders(of, "label", option.label, known)
         _check_placeholders(of, "why", option.why, known)
     return QuestionText(text.prompt, explanation, options, value_label)
@@ -245,12 +251,13 @@ def load_quiz_text(path: Path, questions: tuple[Question, ...]) -> QuizText:
     texts: dict[str, QuestionText] = {}
     for question in questions:
         if question.id not in quiz.questions:
-            raise CourseFileError(path, f"has no text for question '{question.id}'")
-        where = _Where(lines, ("questions", question.id), f"question '{question.id}'")
+            raise CourseFileError(path, fault("course_file.no_question_text", id=question.id))
+        where = _Where(lines, ("questions", question.id),
+                       fault("course_file.question", id=question.id))
         texts[question.id] = _question_text(quiz.questions[question.id], question, where)
     extra = sorted(set(quiz.questions) - set(texts))
     if extra:
-        raise CourseFileError(path, f"has text for question '{extra[0]}', which the quiz lacks",
+        raise CourseFileError(path, fault("course_file.extra_question_text", id=extra[0]),
                               lines.line(("questions", extra[0])))
     return QuizText(quiz.title, texts)
 
@@ -261,7 +268,7 @@ def _named_from(root: Path, err: CourseFileError) -> CourseFileError:
         shown = err.path.relative_to(root).as_posix()
     except ValueError:
         return err
-    err.args = (f"{shown}" + (f", line {err.line}" if err.line else "") + f": {err.problem}",)
+    err.shown = shown
     return err
 
 
@@ -276,12 +283,12 @@ def load_quizzes(root: Path = COURSE_DIR) -> dict[str, Quiz]:
 def _load_quizzes(root: Path) -> dict[str, Quiz]:
     quiz_dir = root / "quizzes"
     if not quiz_dir.is_dir():
-        raise CourseFileError(quiz_dir, "the quizzes folder is missing")
+        raise CourseFileError(quiz_dir, fault("course_file.no_quizzes_folder"))
     exercises = _known_exercises(root)
     questions = {path.stem: load_questions(path, exercises)
                  for path in sorted(quiz_dir.glob("*.toml"))}
     if not questions:
-        raise CourseFileError(quiz_dir, "holds no quiz files")
+        raise CourseFileError(quiz_dir, fault("course_file.no_quiz_files"))
     texts: dict[str, dict[str, QuizText]] = {quiz_id: {} for quiz_id in questions}
     for lang in LOCALES:
         lang_dir = root / lang / "quizzes"
@@ -289,6 +296,7 @@ def _load_quizzes(root: Path) -> dict[str, Quiz]:
             texts[quiz_id][lang] = load_quiz_text(lang_dir / f"{quiz_id}.toml", quiz_questions)
         for path in sorted(lang_dir.glob("*.toml")):
             if path.stem not in questions:
-                raise CourseFileError(path, f"there is no quizzes/{path.name} for these words")
+                raise CourseFileError(path, fault("course_file.words_without_file",
+                                                  file=f"quizzes/{path.name}"))
     ordered = sorted(questions, key=SECTION_IDS.index)
     return {quiz_id: Quiz(quiz_id, questions[quiz_id], texts[quiz_id]) for quiz_id in ordered}

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from . import COURSE_DIR, LOCALES
-from .files import CourseFileError, TomlLines, decode, read_toml
+from .files import CourseFileError, TomlLines, decode, fault, read_toml
 from .schema.sections import SectionFile, SectionTextFile
 
 STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -58,23 +58,24 @@ def read_toc(root: Path = COURSE_DIR, *, langs: tuple[str, ...] = LOCALES) -> To
     for); the first problem is a `CourseFileError` naming the file, the key and its line."""
     section_dir = root / "sections"
     if not section_dir.is_dir():
-        raise CourseFileError(section_dir, "the sections folder is missing")
+        raise CourseFileError(section_dir, fault("course_file.no_sections_folder"))
     sections = []
     for path in sorted(section_dir.glob("*.toml")):
         section = decode(path, read_toml(path), SectionFile)
         if section.id != path.stem:
-            raise CourseFileError(path, f"id '{section.id}' does not match the file name",
+            raise CourseFileError(path, fault("course_file.id_not_file_name", id=section.id),
                                   TomlLines(path).line(("id",)))
         _check_steps(path, section)
         sections.append(section)
     if not sections:
-        raise CourseFileError(section_dir, "has no section files")
+        raise CourseFileError(section_dir, fault("course_file.no_section_files"))
     _check_orphans(root, {s.id for s in sections})
     sections.sort(key=lambda s: s.order)
     for before, after in zip(sections, sections[1:], strict=False):
         if before.order == after.order:
             path = section_dir / f"{after.id}.toml"
-            raise CourseFileError(path, f"order {after.order} is taken by section {before.id} too",
+            raise CourseFileError(path, fault("course_file.order_taken", order=after.order,
+                                              section=before.id),
                                   TomlLines(path).line(("order",)))
     toc = Toc(root, tuple(sections))
     for lang in langs:
@@ -88,22 +89,22 @@ def _check_orphans(root: Path, ids: set[str]) -> None:
     for folder in [*(root / lang for lang in LOCALES), root / "quizzes"]:
         for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
             if SECTION_ID.fullmatch(path.stem) and path.stem not in ids:
-                raise CourseFileError(root / "sections" / path.name, "the section file is "
-                                      f"missing, but {path.parent.name}/{path.name} is there")
+                raise CourseFileError(root / "sections" / path.name, fault(
+                    "course_file.section_file_missing", words=f"{path.parent.name}/{path.name}"))
 
 
 def _check_steps(path: Path, section: SectionFile) -> None:
     """Step ids name the texts in every language: one word each, each once."""
     if not section.steps:
-        raise CourseFileError(path, "has no steps")
+        raise CourseFileError(path, fault("course_file.no_steps"))
     seen: set[str] = set()
     line = TomlLines(path).line
     for index, step in enumerate(section.steps):
         if not STEP_ID.fullmatch(step.id):
-            raise CourseFileError(path, f"step id '{step.id}' should be lowercase letters, "
-                                  "digits and hyphens", line(("steps", index, "id")))
+            raise CourseFileError(path, fault("course_file.step_id_form", id=step.id),
+                                  line(("steps", index, "id")))
         if step.id in seen:
-            raise CourseFileError(path, f"step id '{step.id}' appears twice",
+            raise CourseFileError(path, fault("course_file.step_id_twice", id=step.id),
                                   line(("steps", index, "id")))
         seen.add(step.id)
 
@@ -114,17 +115,17 @@ def _read_text(path: Path, section: SectionFile) -> SectionTextFile:
     step_ids = [step.id for step in section.steps]
     for step_id in step_ids:
         if step_id not in text.steps:
-            raise CourseFileError(path, f"has no text for step '{step_id}'")
+            raise CourseFileError(path, fault("course_file.no_step_text", step=step_id))
     extra = sorted(set(text.steps) - set(step_ids))
     if extra:
-        raise CourseFileError(path, f"has text for step '{extra[0]}', which the section lacks",
+        raise CourseFileError(path, fault("course_file.extra_step_text", step=extra[0]),
                               TomlLines(path).line(("steps", extra[0])))
     # A pipeline stage has one pane, the pipeline itself, labelled like a simulation pane.
     names = {"pipeline"} if section.stage == "pipeline" else set(section.panes)
     for name in sorted(names - set(text.panes)):
-        raise CourseFileError(path, f"has no [panes] label for pane '{name}'",
+        raise CourseFileError(path, fault("course_file.no_pane_label", pane=name),
                               TomlLines(path).line(("panes",)))
     for name in sorted(set(text.panes) - names):
-        raise CourseFileError(path, f"labels pane '{name}', which the section lacks",
+        raise CourseFileError(path, fault("course_file.extra_pane_label", pane=name),
                               TomlLines(path).line(("panes", name)))
     return text

@@ -4,11 +4,12 @@ attempts. No Textual here."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from app.cli.grade import FAILED, PASSED, fail, relative, where
-from app.words import render
+from app.cli.grade import FAILED, PASSED, fail, relative
+from app.words import lang_from_env, render
 from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
 from models.exercises import Exercise
@@ -34,7 +35,7 @@ def run_check(args: argparse.Namespace) -> int:
 
         return fail(f"'{quoted(args.dir, PATH_CHARS)}' is an empty folder, not a course (a "
                     "course has sections/, exercises/, quizzes/ and a folder per language)")
-    problems, summary = check_course(root)
+    problems, summary = check_course(root, lang_from_env(dict(os.environ)))
     if problems:
         for problem in problems:
             print(f"deploylab check: {problem}", file=sys.stderr)
@@ -43,8 +44,9 @@ def run_check(args: argparse.Namespace) -> int:
     return PASSED
 
 
-def check_course(root: Path) -> tuple[list[str], str]:
-    """Every problem in the course at `root` as one sentence each, and the OK summary line."""
+def check_course(root: Path, lang: str = "en") -> tuple[list[str], str]:
+    """Every problem in the course at `root` as one sentence each (a course file's problem in
+    `lang`), and the OK summary line."""
     from lessons.course import load_course
     from lessons.exercises import load_exercises
     from lessons.quizzes import load_quizzes
@@ -55,17 +57,17 @@ def check_course(root: Path) -> tuple[list[str], str]:
     try:
         course = load_course(root)
     except CourseFileError as err:
-        problems.append(where(err, root))
+        problems.append(_where(err, root, lang))
     origins: dict[tuple[str, str], tuple[Path, int | None]] = {}
     try:
         exercises = load_exercises(root, origins)
     except CourseFileError as err:
-        problems.append(where(err, root))
+        problems.append(_where(err, root, lang))
     if (root / "quizzes").is_dir():
         try:
             quizzes = load_quizzes(root)
         except CourseFileError as err:
-            problems.append(where(err, root))
+            problems.append(_where(err, root, lang))
     # A section's `exercises` are resolved by load_course; a practical quiz's by load_quizzes.
     runs = bad_count = 0
     for exercise in (exercises or {}).values():
@@ -119,6 +121,13 @@ def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[
                             f"fail '{bad.fails}' at line {bad.line}, but {first} (seeds "
                             f"{seed_list})")
     return problems, runs
+
+
+def _where(err: CourseFileError, root: Path, lang: str) -> str:
+    """A loader's error in `lang`, the file named relative to the course folder (ko/ and en/
+    hold files of the same names)."""
+    return relative(err.path, root) + (f", line {err.line}" if err.line else "") + \
+        f": {err.problem_in(lang)}"
 
 
 def _place(path: Path | None, line: int | None, root: Path, exercise: Exercise) -> str:

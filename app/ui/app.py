@@ -105,7 +105,7 @@ class DeployLabApp(App):
         try:
             self._ensure_course()
         except CourseFileError as err:
-            self.course_error = f"the course files are broken: {err}"
+            self.course_error = f"the course files are broken: {err.text(self.lang)}"
             self.exit(return_code=2)
 
     # --- start ---------------------------------------------------------------------------
