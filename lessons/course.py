@@ -178,12 +178,12 @@ def _step(index: int, step: StepFile, panes: dict[str, PaneSpec], stage: str,
 def _pipeline(pipeline: PipelineFile, lines: TomlLines, here: Keys) -> PipelineSpec:
     failing = pipeline.failing_commit
     if failing is not None and failing > pipeline.commits:
-        raise CourseFileError(lines.path, fault("course_file.failing_commit", key=key_path(here),
+        raise CourseFileError(lines.path, fault("course_file.failing_commit", field=key_path(here),
                                                 commits=pipeline.commits),
                               lines.line(here + ("failing_commit",)))
     fixed = pipeline.fixed_by
     if fixed is not None and (failing is None or not failing < fixed <= pipeline.commits):
-        raise CourseFileError(lines.path, fault("course_file.fixed_by", key=key_path(here)),
+        raise CourseFileError(lines.path, fault("course_file.fixed_by", field=key_path(here)),
                               lines.line(here + ("fixed_by",)))
     return PipelineSpec(mode=pipeline.mode, commits=pipeline.commits, failing_commit=failing,
                         fixed_by=fixed,
@@ -264,7 +264,7 @@ def _fleet(section: SectionFile, lines: TomlLines) -> Fleet | None:
                                   lines.line(("fleet",)))
         return None
     if fleet is None:
-        raise CourseFileError(lines.path, fault("course_file.key_missing", key="fleet"))
+        raise CourseFileError(lines.path, fault("course_file.key_missing", field="fleet"))
     return Fleet(fleet.servers, fleet.rps, fleet.seed)
 
 

@@ -141,7 +141,7 @@ def _count(value: int | str, fleet: int) -> int:
 def _group(name: str, key: str, group: str, scenario: Scenario, lines: TomlLines) -> str:
     if group and group not in scenario.groups:
         raise CourseFileError(lines.path, fault("course_file.unknown_group",
-                                                key=f"criteria.{name}.{key}", group=group,
+                                                field=f"criteria.{name}.{key}", group=group,
                                                 groups=tuple(scenario.groups)),
                               lines.line(("criteria", name, key)))
     return group

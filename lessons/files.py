@@ -184,7 +184,7 @@ def decode(path: Path, data: Any, schema: type[T], *, name: Namer = quoted_key,
     if found is not None:
         keys, value = found
         lines = lines or TomlLines(path)
-        raise CourseFileError(path, fault("course_file.not_finite", key=name(keys, data),
+        raise CourseFileError(path, fault("course_file.not_finite", field=name(keys, data),
                                               value=str(value)),
                               lines.line(keys))
     try:
@@ -195,5 +195,5 @@ def decode(path: Path, data: Any, schema: type[T], *, name: Namer = quoted_key,
         keys, problem, missing = explain(err, data, schema)
         lines = lines or TomlLines(path)
         line = lines.line(keys[:-1] if missing else keys)
-        raise CourseFileError(path, fault("course_file.key_problem", key=name(keys, data),
+        raise CourseFileError(path, fault("course_file.key_problem", field=name(keys, data),
                                               problem=problem), line) from None

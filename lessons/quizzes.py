@@ -76,7 +76,7 @@ def quiz_key(keys: Keys, data: Any) -> Msg | str:
     else:
         who = fault("course_file.question", id=ident)
     return fault("course_file.question_key", question=who,
-                 key=key_path(keys[2:])) if keys[2:] else who
+                 field=key_path(keys[2:])) if keys[2:] else who
 
 
 class _Where:
@@ -104,12 +104,12 @@ def _known_exercises(root: Path) -> tuple[str, ...]:
 
 def _unique(where: _Where, key: str, values: list[str], least: int) -> tuple[str, ...]:
     if len(values) < least:
-        raise where.fail(fault("course_file.entries_at_least", key=key, count=least), key)
+        raise where.fail(fault("course_file.entries_at_least", field=key, count=least), key)
     for value in values:
         if not value.strip():
-            raise where.fail(fault("course_file.empty_entry", key=key), key)
+            raise where.fail(fault("course_file.empty_entry", field=key), key)
         if values.count(value) > 1:
-            raise where.fail(fault("course_file.entry_twice", value=value, key=key), key)
+            raise where.fail(fault("course_file.entry_twice", value=value, field=key), key)
     return tuple(values)
 
 
@@ -178,14 +178,14 @@ def _check_placeholders(where: _Where, key: str, template: str, known: tuple[str
     try:
         names = placeholders_in(template)
     except PlaceholderForm as err:
-        raise where.fail(fault("course_file.placeholder_form", key=key, placeholder=str(err)),
+        raise where.fail(fault("course_file.placeholder_form", field=key, placeholder=str(err)),
                          key) from None
     except ValueError as err:
-        raise where.fail(fault("course_file.stray_brace", key=key, reason=str(err)),
+        raise where.fail(fault("course_file.stray_brace", field=key, reason=str(err)),
                          key) from None
     for name in names:
         if name not in known:
-            raise where.fail(fault("course_file.unknown_placeholder", key=key,
+            raise where.fail(fault("course_file.unknown_placeholder", field=key,
                                    name="{" + name + "}",
                                    known=tuple("{" + p + "}" for p in known)), key)
 
@@ -201,13 +201,13 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
         allowed = {"explanation"}
     for key, value in given.items():
         if value is not UNSET and key not in allowed:
-            raise where.fail(fault("course_file.not_known_key", key=key), key)
+            raise where.fail(fault("course_file.not_known_key", field=key), key)
     explanation = "" if text.explanation is UNSET else text.explanation
     if question.kind in (PREDICT, PRACTICAL):
         if text.explanation is UNSET:
-            raise where.fail(fault("course_file.key_missing", key="explanation"))
+            raise where.fail(fault("course_file.key_missing", field="explanation"))
         if not explanation.strip():
-            raise where.fail(fault("course_file.key_empty", key="explanation"), "explanation")
+            raise where.fail(fault("course_file.key_empty", field="explanation"), "explanation")
     value_label = "{value}" if text.value_label is UNSET else text.value_label
     option_ids: tuple[str, ...] = ()
     if question.kind in (CHOICE, ORDER):
@@ -217,7 +217,7 @@ def _question_text(text: QuestionTextFile, question: Question, where: _Where) ->
     options: dict[str, OptionText] = {}
     if option_ids:
         if text.options is UNSET:
-            raise where.fail(fault("course_file.key_missing", key="options"))
+            raise where.fail(fault("course_file.key_missing", field="options"))
         table = _Where(where.lines, where.keys + ("options",),
                        fault("course_file.options_of", question=where.label))
         for option_id in option_ids:

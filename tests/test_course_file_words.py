@@ -1,0 +1,127 @@
+"""A broken course file is reported in the reader's language: `CourseFileError.text(lang)` and
+`deploylab check DIR` with a Korean locale give the Korean sentence of the catalogue's
+`course_file` table; `str(err)` and an English locale give the English sentence as before."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from app.words import word
+from lessons import COURSE_DIR
+from lessons.course import load_course
+from lessons.exercises import load_exercises
+from lessons.files import CourseFileError
+from lessons.quizzes import load_quizzes
+
+# (file, text replaced, replacement, loader, place, English problem, Korean problem,
+#  the Korean problem as the catalogue words it)
+CASES = {
+    "section": (
+        "sections/5.1.2.toml", 'exercises = ["in-place"]', 'exercises = ["in-plase"]',
+        load_course, "5.1.2.toml, line 8",
+        "exercise 'in-plase' is not in exercises/; did you mean 'in-place'?",
+        "실습 'in-plase'가 exercises/에 없습니다. 'in-place'를 쓰려고 하셨나요?",
+        lambda lang: word("course_file.exercise_not_in_hint", lang, exercise="in-plase",
+                          folder="exercises", hint="in-place")),
+    "section text": (
+        "ko/5.1.2.toml", "[steps.first-out]", "[steps.first-outt]",
+        load_course, "5.1.2.toml",
+        "has no text for step 'first-out'",
+        "단계 'first-out'의 글이 없습니다",
+        lambda lang: word("course_file.no_step_text", lang, step="first-out")),
+    "exercise": (
+        "exercises/in-place.toml", "order = 1\n", 'order = "first"\n',
+        load_exercises, "in-place.toml, line 4",
+        "'order' should be an integer, not a string",
+        "'order' 값이 문자열입니다 (정수 값이어야 합니다)",
+        lambda lang: word("course_file.key_problem", lang, field="'order'", problem=word(
+            "course_file.wrong_kind", lang, expected=word("course_file.kind.int", lang),
+            kind=word("course_file.kind.str", lang)))),
+    "quiz": (
+        "quizzes/5.1.2.toml", 'correct = "let-requests-finish"',
+        'correct = "let-requests-finnish"',
+        load_quizzes, "quizzes/5.1.2.toml, line 20",
+        "question 'why-deregister-first': correct option 'let-requests-finnish' is not one "
+        "of its options",
+        "문항 'why-deregister-first': 정답 'let-requests-finnish'이 보기에 없습니다",
+        lambda lang: word("course_file.labelled", lang,
+                          label=word("course_file.question", lang, id="why-deregister-first"),
+                          problem=word("course_file.correct_not_option", lang,
+                                       option="let-requests-finnish"))),
+}
+
+
+def broken_copy(tmp_path: Path, kind: str) -> Path:
+    """The built-in course copied to tmp_path with one file broken as CASES[kind] says."""
+    name, before, after = CASES[kind][:3]
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_a_broken_file_is_worded_in_korean_and_in_english_as_before(tmp_path, kind):
+    _, _, _, load, place, english, korean, from_catalogue = CASES[kind]
+    with pytest.raises(CourseFileError) as caught:
+        load(broken_copy(tmp_path, kind))
+    err = caught.value
+    assert str(err) == f"{place}: {english}"
+    assert err.text("en") == str(err)
+    assert err.problem == english
+    assert err.text("ko") == f"{place}: {korean}"
+    assert err.problem_in("ko") == from_catalogue("ko")
+    assert from_catalogue("en") == english
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+@pytest.mark.parametrize("locale", ["ko_KR.UTF-8", "C.UTF-8"])
+def test_deploylab_check_words_a_broken_file_in_the_locales_language(tmp_path, capsys,
+                                                                     monkeypatch, kind, locale):
+    name, _, _, _, place, english, korean, _ = CASES[kind]
+    root = broken_copy(tmp_path, kind)
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    line = place.partition(",")[1] + place.partition(",")[2]  # ", line 8", or nothing
+    problem = korean if locale.startswith("ko") else english
+    # check names the file by its path in the course folder
+    assert f"deploylab check: {name}{line}: {problem}\n" in err
+    assert (english if locale.startswith("ko") else korean) not in err
+
+
+def test_an_error_made_with_a_plain_sentence_is_that_sentence_in_every_language():
+    err = CourseFileError("ko/words.toml", "invalid TOML: expected '=' after a key", 3)
+    assert str(err) == "words.toml, line 3: invalid TOML: expected '=' after a key"
+    assert err.text("ko") == str(err)
+
+
+def test_making_an_error_reads_no_catalogue(monkeypatch):
+    import lessons.words as words
+    from lessons.files import fault
+
+    def no_catalogue(lang):
+        raise AssertionError("the catalogue was read")
+
+    monkeypatch.setattr(words, "catalogue", no_catalogue)
+    err = CourseFileError("5.1.toml", fault("course_file.no_steps"), 2)
+    assert err.line == 2 and err.message.catalogue_key == "course_file.no_steps"
+
+
+def test_without_a_catalogue_the_error_still_names_its_problem(monkeypatch):
+    import lessons.words as words
+    from lessons.files import fault
+
+    monkeypatch.setenv(words.STRICT_ENV, "0")
+    monkeypatch.setattr(words, "catalogue", lambda lang: {})  # as when words.toml is broken
+    err = CourseFileError("5.1.toml", fault("course_file.no_step_text", step="intro"))
+    assert str(err) == "5.1.toml: course_file.no_step_text step='intro'"
