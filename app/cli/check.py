@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from app.cli.grade import FAILED, PASSED, fail, relative
-from app.words import lang_from_env, render
+from app.words import lang_from_env, render, word
 from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
 from models.exercises import Exercise
@@ -18,24 +18,25 @@ from models.grading import RUNS, grade
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate every course file in args.dir (default: the built-in course) and run every
-    exercise's reference (must pass) and known-bad attempts (must fail as named)."""
+    exercise's reference (must pass) and known-bad attempts (must fail as named); every
+    sentence in the locale's language."""
+    lang = lang_from_env(dict(os.environ))
     if args.dir == "":
-        return fail("the folder name is empty; give a course folder, or nothing for the "
-                    "built-in course")
+        return fail(word("course_file.check.empty_name", lang))
     root = Path(args.dir) if args.dir is not None else COURSE_DIR
     if not root.is_dir():
         from app.cli.usage import PATH_CHARS, quoted
 
         shown = quoted(args.dir, PATH_CHARS)
         if root.is_symlink() and not root.exists():
-            return fail(f"'{shown}' is a link to nothing, not a folder")
-        return fail(f"'{shown}' is not a folder")
+            return fail(word("course_file.check.dangling_link", lang, path=shown))
+        return fail(word("course_file.check.not_a_folder", lang, path=shown))
     if not any(root.iterdir()):
         from app.cli.usage import PATH_CHARS, quoted
 
-        return fail(f"'{quoted(args.dir, PATH_CHARS)}' is an empty folder, not a course (a "
-                    "course has sections/, exercises/, quizzes/ and a folder per language)")
-    problems, summary = check_course(root, lang_from_env(dict(os.environ)))
+        return fail(word("course_file.check.empty_folder", lang,
+                         path=quoted(args.dir, PATH_CHARS)))
+    problems, summary = check_course(root, lang)
     if problems:
         for problem in problems:
             print(f"deploylab check: {problem}", file=sys.stderr)
@@ -45,8 +46,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def check_course(root: Path, lang: str = "en") -> tuple[list[str], str]:
-    """Every problem in the course at `root` as one sentence each (a course file's problem in
-    `lang`), and the OK summary line."""
+    """Every problem in the course at `root` as one sentence each, and the OK summary line,
+    in `lang`."""
     from lessons.course import load_course
     from lessons.exercises import load_exercises
     from lessons.quizzes import load_quizzes
@@ -71,22 +72,22 @@ def check_course(root: Path, lang: str = "en") -> tuple[list[str], str]:
     # A section's `exercises` are resolved by load_course; a practical quiz's by load_quizzes.
     runs = bad_count = 0
     for exercise in (exercises or {}).values():
-        found, runs_here = _check_scripts(exercise, origins, root)
+        found, runs_here = _check_scripts(exercise, origins, root, lang)
         problems.extend(found)
         runs += runs_here
         bad_count += len(exercise.bad)
     if problems:
         return problems, ""
     sections = len(course.sections) if course else 0
-    summary = (f"OK: {sections} sections, {len(exercises or {})} exercises and "
-               f"{len(quizzes or {})} quizzes in {' and '.join(LOCALES)}; "
-               f"{len(exercises or {})} reference solutions pass and {bad_count} known-bad "
-               f"attempts fail on their named criterion and line, each graded as grade does, "
-               f"on {RUNS} runs of the same traffic ({runs} graded runs).")
+    summary = word("course_file.check.summary", lang, sections=sections,
+                   exercises=len(exercises or {}), quizzes=len(quizzes or {}),
+                   langs=word("course_file.check.and", lang).join(LOCALES), bad=bad_count,
+                   runs=RUNS, graded=runs)
     return problems, summary
 
 
-def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[str], int]:
+def _check_scripts(exercise: Exercise, origins: dict, root: Path,
+                   lang: str = "en") -> tuple[list[str], int]:
     """Grade the reference and the known-bad attempts as `deploylab grade` does (on its runs of
     the same traffic); one problem per script, with the seeds it happened on."""
     problems: list[str] = []
@@ -96,30 +97,33 @@ def _check_scripts(exercise: Exercise, origins: dict, root: Path) -> tuple[list[
     runs += len(result.run_verdicts)
     if not result.passed:
         failed = result.failed[0]
-        wrong["solution"] = [(run.seed, f"fails '{failed.id}': {render(failed.note, 'en')}")
+        wrong["solution"] = [(run.seed, word("course_file.check.fails", lang, criterion=failed.id,
+                                             note=render(failed.note, lang)))
                              for run in result.run_verdicts if not run.passed]
     for bad in exercise.bad:
         result = grade(exercise, bad.script)
         runs += len(result.run_verdicts)
         criterion = result.criterion(bad.fails)
         if criterion.passed or result.passed:
-            wrong[bad.id] = [(run.seed, "passes it") for run in result.run_verdicts
+            wrong[bad.id] = [(run.seed, word("course_file.check.passes", lang))
+                             for run in result.run_verdicts
                              if bad.fails not in run.failed]
         elif criterion.line != bad.line:
-            wrong[bad.id] = [(result.seed, f"fails it at line {criterion.line}")]
+            wrong[bad.id] = [(result.seed, word("course_file.check.fails_at", lang,
+                                                line=criterion.line))]
     for script_id, cases in wrong.items():
         path, line = origins.get((exercise.id, script_id), (None, None))
         where = _place(path, line, root, exercise)
         seed_list = ", ".join(str(seed) for seed, _ in cases)
         first = cases[0][1]
         if script_id == "solution":
-            problems.append(f"{where}: the reference solution of '{exercise.id}' {first} "
-                            f"(seeds {seed_list})")
+            problems.append(word("course_file.check.solution_wrong", lang, where=where,
+                                 exercise=exercise.id, what=first, seeds=seed_list))
         else:
             bad = next(b for b in exercise.bad if b.id == script_id)
-            problems.append(f"{where}: known-bad attempt '{bad.id}' of '{exercise.id}' should "
-                            f"fail '{bad.fails}' at line {bad.line}, but {first} (seeds "
-                            f"{seed_list})")
+            problems.append(word("course_file.check.bad_wrong", lang, where=where, bad=bad.id,
+                                 exercise=exercise.id, fails=bad.fails, line=bad.line,
+                                 what=first, seeds=seed_list))
     return problems, runs
 
 
