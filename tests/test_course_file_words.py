@@ -125,3 +125,52 @@ def test_without_a_catalogue_the_error_still_names_its_problem(monkeypatch):
     monkeypatch.setattr(words, "catalogue", lambda lang: {})  # as when words.toml is broken
     err = CourseFileError("5.1.toml", fault("course_file.no_step_text", step="intro"))
     assert str(err) == "5.1.toml: course_file.no_step_text step='intro'"
+
+
+@pytest.fixture
+def korean(monkeypatch):
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+
+
+def test_check_refuses_what_is_not_a_course_in_korean(tmp_path, capsys, korean):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    assert capsys.readouterr().err == (
+        f"deploylab: '{empty}'는 빈 폴더라서 강의가 아닙니다 (강의에는 sections/, exercises/, "
+        "quizzes/와 언어별 폴더가 있습니다)\n")
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err == f"deploylab: '{tmp_path / 'nowhere'}'는 폴더가 아닙니다\n"
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch) -> Path:
+    """The built-in course copied, checked on one run per script (enough to test wording)."""
+    from models.grading import grade_once
+
+    monkeypatch.setattr("app.cli.check.grade", grade_once)
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return root
+
+
+def test_check_reports_a_known_bad_attempt_in_korean(course_copy, capsys, korean):
+    path = course_copy / "exercises" / "in-place.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('id = "three-at-once"\nfails = "capacity"\nline = 3',
+                                 'id = "three-at-once"\nfails = "capacity"\nline = 2'),
+                    encoding="utf-8")
+    assert main(["check", str(course_copy)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and errors[0].startswith(
+        "deploylab check: exercises/in-place.toml, line ")
+    assert ("'in-place'의 틀린 예시 'three-at-once'는 2번 줄에서 'capacity' 기준에 실패해야 "
+            "하는데, 3번 줄에서 실패합니다 (시드 ") in errors[0]
+
+
+def test_check_says_ok_in_korean(course_copy, capsys, korean):
+    assert main(["check", str(course_copy)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 절 ") and "(언어: ko, en)" in out and "참고 풀이 " in out
