@@ -174,3 +174,27 @@ def test_check_says_ok_in_korean(course_copy, capsys, korean):
     assert main(["check", str(course_copy)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("OK: 절 ") and "(언어: ko, en)" in out and "참고 풀이 " in out
+
+
+def test_the_app_words_a_course_error_found_after_the_first_frame_in_its_language(
+        tmp_path, capsys, monkeypatch):
+    import lessons.course
+    import lessons.toc
+    from app.ui.app import DeployLabApp
+
+    copy = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (copy,))
+    monkeypatch.setattr(lessons.course.load_course, "__defaults__", (copy,))
+    first = sorted((copy / "sections").glob("*.toml"))[0]
+    # Only the engine knows there is no such target: the map is drawn before that is found.
+    first.write_text(first.read_text("utf-8").replace('focus = ["web"]', 'focus = ["webs"]', 1),
+                     "utf-8")
+    real_run = DeployLabApp.run
+    monkeypatch.setattr(DeployLabApp, "run",
+                        lambda self, *a, **k: real_run(self, headless=True, size=(100, 30)))
+    assert main(["--lang", "ko"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"{first.name}, line " in err
+    assert "'webs'을 가리키지만, 여기의 대상, 그룹, 슬롯 중에는 그런 이름이 없습니다" in err
+    assert "focuses on" not in err
