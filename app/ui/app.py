@@ -276,8 +276,8 @@ class DeployLabApp(App):
         try:
             return self.exercises()
         except CourseFileError as err:
-            self.notify(word("practice.broken", self.lang, error=err), severity="error",
-                        timeout=10)
+            self.notify(word("practice.broken", self.lang, error=err.text(self.lang)),
+                        severity="error", timeout=10)
             return None
 
     def open_practice(self, exercise: str) -> None:
@@ -360,8 +360,8 @@ class DeployLabApp(App):
         try:
             quiz = self.quizzes().get(section_id)
         except CourseFileError as err:
-            self.notify(word("quiz.open.broken", self.lang, error=err), severity="error",
-                        timeout=10)
+            self.notify(word("quiz.open.broken", self.lang, error=err.text(self.lang)),
+                        severity="error", timeout=10)
             return
         if quiz is None:
             self.notify(word("quiz.open.none", self.lang, id=section_id), severity="warning")
