@@ -287,6 +287,17 @@ def test_too_much_work_is_refused_before_running_naming_what_would_fit(capsys, m
     assert "lower --rps to 17," in err and err.count("\n") == 1
     assert main(["simulate", "--servers", "5000", "--rps", "1000"]) == 2
     assert "lower --servers to 2," in capsys.readouterr().err
+    # Neither flag alone is enough: both, with a pair that fits (the sentence ended in
+    # "lower " and nothing else).
+    assert main(["simulate", "--rps", "50000", "--servers", "4000"]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith("; lower --rps and --servers together, for example to --servers 4 "
+                        "with --rps 47,807\n"), err
+    from app.cli.usage import MAX_WORK
+    from models.report import RunSpec, estimated_work
+
+    assert estimated_work(RunSpec(strategy="in-place", servers=4, rps=47807)) <= MAX_WORK
+    assert estimated_work(RunSpec(strategy="in-place", servers=4, rps=47808)) > MAX_WORK
 
 
 @pytest.mark.parametrize("strategy", STRATEGY_NAMES)

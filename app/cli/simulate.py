@@ -25,6 +25,9 @@ def _largest(fits) -> int:
     return low
 
 
+TOGETHER_SERVERS = 4  # the fleet a too-heavy run is offered when lowering one flag is not enough
+
+
 def run_simulate(args: argparse.Namespace) -> int:
     if args.servers > MAX_SERVERS:
         raise UsageError("cli.error.simulate.servers_limit", servers=args.servers,
@@ -48,9 +51,13 @@ def run_simulate(args: argparse.Namespace) -> int:
     if estimated_work(spec) > MAX_WORK:
         rps = _largest(lambda r: estimated_work(spec._replace(rps=r)) <= MAX_WORK)
         servers = _largest(lambda n: estimated_work(spec._replace(servers=n)) <= MAX_WORK)
+        together = None
+        if rps < 1 and servers < 1:  # neither alone is enough: both, on the book's four servers
+            together = (TOGETHER_SERVERS, _largest(lambda r: estimated_work(
+                spec._replace(rps=r, servers=TOGETHER_SERVERS)) <= MAX_WORK))
         raise UsageError("cli.error.simulate.too_much_work", rps=f"{args.rps:g}",
                          servers=args.servers, strategy=args.strategy,
-                         ways=_lower_ways(rps, servers))
+                         ways=_lower_ways(rps, servers, together))
     if args.capacity is not None:
         spec = spec._replace(capacity_rps=args.capacity)
     if args.svg is not None:
@@ -76,10 +83,14 @@ def run_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lower_ways(rps: int, servers: int):
-    """What to lower to bring a run under MAX_WORK: --rps, --servers, or either (a message)."""
+def _lower_ways(rps: int, servers: int, together: tuple[int, int] | None = None):
+    """What to lower to bring a run under MAX_WORK: --rps, --servers, either, or (`together`:
+    servers and requests a second that fit) both at once (a message)."""
     from app.cli.usage import cli_msg
 
+    if together is not None:
+        return cli_msg("cli.error.simulate.ways_both", servers=f"{together[0]:,}",
+                       rps=f"{together[1]:,}")
     ways = [cli_msg("cli.error.simulate.way_rps", rps=f"{rps:,}") if rps >= 1 else None,
             cli_msg("cli.error.simulate.way_servers", servers=f"{servers:,}")
             if servers >= 1 else None]
