@@ -195,6 +195,24 @@ def test_the_app_words_a_course_error_found_after_the_first_frame_in_its_languag
                         lambda self, *a, **k: real_run(self, headless=True, size=(100, 30)))
     assert main(["--lang", "ko"]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert f"{first.name}, line " in err
+    assert err.startswith(f"deploylab: 강의 파일이 손상되었습니다: {first.name}, line ")
     assert "'webs'을 가리키지만, 여기의 대상, 그룹, 슬롯 중에는 그런 이름이 없습니다" in err
     assert "focuses on" not in err
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", "강의 파일이 손상되었습니다: 5.1.2.toml: 단계 'first-out'의 글이 없습니다"),
+    ("en", "the course files are broken: 5.1.2.toml: has no text for step 'first-out'"),
+])
+def test_a_course_error_before_the_first_frame_is_worded_in_the_courses_language(
+        tmp_path, capsys, monkeypatch, lang, said):
+    import lessons.toc
+
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = root / lang / "5.1.2.toml"  # the table of contents reads the words of --lang
+    path.write_text(path.read_text("utf-8").replace("[steps.first-out]", "[steps.first-outt]"),
+                    "utf-8")
+    monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (root,))
+    assert main(["--lang", lang]) == 2
+    assert capsys.readouterr().err == f"deploylab: {said}\n"

@@ -52,7 +52,7 @@ def run_course(args: Namespace) -> int:
     try:
         toc = read_toc(langs=(lang,))  # the other language's words once the map is shown
     except CourseFileError as err:
-        return _fail(cli_msg("cli.error.course.broken", problem=str(err)), lang)
+        return _fail(cli_msg("cli.error.course.broken", problem=err.text(lang)), lang)
     ids = [s.id for s in toc.sections]
     lesson = getattr(args, "lesson", None)
     if lesson is not None and lesson not in ids:

@@ -105,7 +105,8 @@ class DeployLabApp(App):
         try:
             self._ensure_course()
         except CourseFileError as err:
-            self.course_error = f"the course files are broken: {err.text(self.lang)}"
+            self.course_error = word("cli.error.course.broken", self.lang,
+                                     problem=err.text(self.lang))
             self.exit(return_code=2)
 
     # --- start ---------------------------------------------------------------------------
