@@ -216,3 +216,30 @@ def test_a_course_error_before_the_first_frame_is_worded_in_the_courses_language
     monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (root,))
     assert main(["--lang", lang]) == 2
     assert capsys.readouterr().err == f"deploylab: {said}\n"
+
+
+def test_deploylab_grade_words_a_broken_exercise_file_in_the_locales_language(
+        tmp_path, capsys, monkeypatch):
+    """grade reads the built-in exercises; when they are broken its sentence names the file
+    relative to the course folder and says the problem in the user's language."""
+    import lessons.exercises
+    from lessons.files import fault
+
+    broken = CourseFileError(COURSE_DIR / "exercises" / "in-place.toml",
+                             fault("course_file.no_steps"), 4)
+
+    def load(*args, **kwargs):
+        raise broken
+
+    monkeypatch.setattr(lessons.exercises, "load_exercises", load)
+    attempt = tmp_path / "attempt.txt"
+    attempt.write_text("status\n", encoding="utf-8")
+    for lang, locale in (("ko", "ko_KR.UTF-8"), ("en", "C.UTF-8")):
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+        monkeypatch.setenv("LANG", locale)
+        assert main(["grade", "in-place", str(attempt)]) == 2
+        err = capsys.readouterr().err
+        problem = f"exercises/in-place.toml, line 4: {broken.problem_in(lang)}"
+        assert err == "deploylab: " + word("cli.error.grade.broken", lang, problem=problem) + "\n"
+    assert broken.problem_in("ko") != broken.problem_in("en")

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.cli.grade import FAILED, PASSED, fail, relative
+from app.cli.grade import FAILED, PASSED, fail, relative, where
 from app.words import lang_from_env, render, word
 from lessons import COURSE_DIR, LOCALES
 from lessons.files import CourseFileError
@@ -58,17 +58,17 @@ def check_course(root: Path, lang: str = "en") -> tuple[list[str], str]:
     try:
         course = load_course(root)
     except CourseFileError as err:
-        problems.append(_where(err, root, lang))
+        problems.append(where(err, root, lang))
     origins: dict[tuple[str, str], tuple[Path, int | None]] = {}
     try:
         exercises = load_exercises(root, origins)
     except CourseFileError as err:
-        problems.append(_where(err, root, lang))
+        problems.append(where(err, root, lang))
     if (root / "quizzes").is_dir():
         try:
             quizzes = load_quizzes(root)
         except CourseFileError as err:
-            problems.append(_where(err, root, lang))
+            problems.append(where(err, root, lang))
     # A section's `exercises` are resolved by load_course; a practical quiz's by load_quizzes.
     runs = bad_count = 0
     for exercise in (exercises or {}).values():
@@ -125,13 +125,6 @@ def _check_scripts(exercise: Exercise, origins: dict, root: Path,
                                  exercise=exercise.id, fails=bad.fails, line=bad.line,
                                  what=first, seeds=seed_list))
     return problems, runs
-
-
-def _where(err: CourseFileError, root: Path, lang: str) -> str:
-    """A loader's error in `lang`, the file named relative to the course folder (ko/ and en/
-    hold files of the same names)."""
-    return relative(err.path, root) + (f", line {err.line}" if err.line else "") + \
-        f": {err.problem_in(lang)}"
 
 
 def _place(path: Path | None, line: int | None, root: Path, exercise: Exercise) -> str:

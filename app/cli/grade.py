@@ -64,7 +64,8 @@ def _exercise(exercise_id: str, lang: str) -> Exercise:
     try:
         exercises = load_exercises()
     except CourseFileError as err:
-        raise _BadInput(word("cli.error.grade.broken", lang, problem=where(err, COURSE_DIR))) \
+        problem = where(err, COURSE_DIR, lang)
+        raise _BadInput(word("cli.error.grade.broken", lang, problem=problem)) \
             from None
     if exercise_id in exercises:
         return exercises[exercise_id]
@@ -134,7 +135,8 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def where(err: CourseFileError, root: Path) -> str:
-    """A loader's error with the file named relative to the course folder (ko/ vs en/ matter)."""
+def where(err: CourseFileError, root: Path, lang: str = "en") -> str:
+    """A loader's error with the file named relative to the course folder (ko/ vs en/ matter),
+    its problem in `lang`."""
     return relative(err.path, root) + (f", line {err.line}" if err.line else "") + \
-        f": {err.problem}"
+        f": {err.problem_in(lang)}"
