@@ -66,18 +66,21 @@ class SandboxSpec(NamedTuple):
         return "deploylab sandbox " + " ".join(parts)
 
 
-def problem(spec: SandboxSpec) -> str | None:
-    """Why the live sandbox cannot run `spec` (None: it can); plain English, for the CLI."""
+def problem(spec: SandboxSpec) -> Msg | None:
+    """Why the live sandbox cannot run `spec` (None: it can): a message naming the option, for
+    the command line to say in its language."""
     if spec.scenario not in SCENARIOS:
-        return f"--scenario {spec.scenario} is not one of {', '.join(SCENARIOS)}"
+        return Msg("scenario", (("scenario", spec.scenario), ("choices", tuple(SCENARIOS))),
+                   "cli.error.sandbox")
     if spec.fault not in FAULTS:
-        return f"--fault {spec.fault} is not one of {', '.join(FAULTS)}"
+        return Msg("fault", (("fault", spec.fault), ("choices", tuple(FAULTS))),
+                   "cli.error.sandbox")
     if spec.servers > MAX_SERVERS:
-        return (f"--servers {spec.servers} is more than the {MAX_SERVERS} servers the sandbox's "
-                "stage shows; deploylab simulate runs bigger fleets")
+        return Msg("servers_limit", (("servers", spec.servers), ("max", MAX_SERVERS)),
+                   "cli.error.sandbox")
     if spec.rps > MAX_RPS:
-        return (f"--rps {spec.rps:g} is more than the {MAX_RPS:g} requests a second the sandbox "
-                "animates live; deploylab simulate runs heavier traffic")
+        return Msg("rps_limit", (("rps", f"{spec.rps:g}"), ("max", f"{MAX_RPS:g}")),
+                   "cli.error.sandbox")
     return None
 
 

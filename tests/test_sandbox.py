@@ -105,10 +105,16 @@ def test_a_clean_run_sees_no_failure():
 @pytest.mark.parametrize(("spec", "says"), [
     (SandboxSpec(servers=MAX_SERVERS + 1), f"--servers {MAX_SERVERS + 1} is more than"),
     (SandboxSpec(rps=MAX_RPS * 2), f"--rps {MAX_RPS * 2:g} is more than"),
+    (SandboxSpec(scenario="canary"), "--scenario canary is not one of fleet, bluegreen"),
+    (SandboxSpec(fault="meteor"), "--fault meteor is not one of none, "),
 ])
-def test_what_the_live_stage_cannot_show_is_one_sentence(spec, says):
-    sentence = problem(spec)
-    assert sentence.startswith(says) and "\n" not in sentence and "simulate" in sentence
+def test_what_the_live_stage_cannot_show_is_one_sentence_in_either_language(spec, says):
+    from app.words import render
+
+    message = problem(spec)  # a message, not a sentence: the model words nothing
+    english, korean = render(message, "en"), render(message, "ko")
+    assert english.startswith(says) and "\n" not in english
+    assert "\n" not in korean and any("\uac00" <= c <= "\ud7a3" for c in korean)
 
 
 def test_the_options_line_opens_the_same_sandbox():

@@ -104,6 +104,7 @@ class _Scan(ast.NodeVisitor):
                 table = node.args[2] if len(node.args) > 2 else None
                 table_name = table.value if isinstance(table, ast.Constant) else "msg"
                 self.asked.add(f"{table_name}.{key}")
+                self._parts.add(id(table))  # a table's name ("cli.error.sandbox"), not a key
         self.generic_visit(node)
 
 
