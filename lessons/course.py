@@ -289,7 +289,7 @@ def _check_placeholders(text: SectionTextFile, section: SectionSpec, path: Path)
         try:
             names = fields(step.body)
             problem, shown = next(((known(n, panes), "{" + n + "}") for n in names
-                                   if known(n, panes)), ("", ""))
+                                   if known(n, panes)), (None, ""))
         except FieldError as err:
             problem, shown = err.problem, err.field
         if problem:

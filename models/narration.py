@@ -13,6 +13,7 @@ import string
 from collections.abc import Callable
 
 from .engine import Simulation
+from .messages import Msg
 from .params import SimParams
 
 
@@ -83,10 +84,11 @@ STATE: dict[str, Callable[[Simulation, tuple[float, ...]], float | int | None]] 
 
 
 class FieldError(ValueError):
-    """A placeholder the engine cannot fill; `field` is what the text wrote."""
+    """A placeholder the engine cannot fill; `field` is what the text wrote, `problem` the
+    message (catalogue key and parameters) that says why."""
 
-    def __init__(self, field: str, problem: str):
-        super().__init__(problem)
+    def __init__(self, field: str, problem: Msg):
+        super().__init__(problem.key)
         self.field = field
         self.problem = problem
 
@@ -97,16 +99,15 @@ def fields(text: str) -> list[str]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as err:
-        problem = f"unbalanced braces ({err}); write {{{{ and }}}} for a brace"
-        raise FieldError("", problem) from None
+        raise FieldError("", Msg("braces", (("error", str(err)),),
+                                 "course_file.placeholder")) from None
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         shown = "{" + name + (f"!{conversion}" if conversion else "") + (
             f":{spec}" if spec else "") + "}"
         if spec or conversion or "[" in name or not name:
-            raise FieldError(shown, f"placeholder '{shown}' should be a bare name such as "
-                             "{failed} or {pane.failed}: no format, conversion or index")
+            raise FieldError(shown, Msg("bare", (("shown", shown),), "course_file.placeholder"))
         found.append(name)
     return found
 
@@ -117,18 +118,20 @@ def split(name: str) -> tuple[str | None, str]:
     return (pane, field) if dot else (None, name)
 
 
-def known(name: str, panes: tuple[str, ...]) -> str:
-    """'' when `name` can be filled for a section with `panes`, else the reason it cannot."""
+def known(name: str, panes: tuple[str, ...]) -> Msg | None:
+    """None when `name` can be filled for a section with `panes`, else why it cannot (a
+    message: catalogue key and parameters)."""
     pane, field = split(name)
     if field not in PARAMS and field not in STATE:
-        return (f"unknown placeholder '{{{name}}}'; known names: "
-                + ", ".join(sorted((*PARAMS, *STATE))))
+        return Msg("unknown", (("name", name), ("known", tuple(sorted((*PARAMS, *STATE))))),
+                   "course_file.placeholder")
     if pane is None and not panes:
-        return f"placeholder '{{{name}}}' needs a simulation pane, and this stage has none"
+        return Msg("needs_pane", (("name", name),), "course_file.placeholder")
     if pane is not None and pane not in panes:
-        listed = ", ".join(panes) or "none"
-        return f"placeholder '{{{name}}}' names pane '{pane}'; this section's panes: {listed}"
-    return ""
+        listed = tuple(panes) or Msg("no_panes", (), "course_file.placeholder")
+        return Msg("unknown_pane", (("name", name), ("pane", pane), ("panes", listed)),
+                   "course_file.placeholder")
+    return None
 
 
 def needs_state(text: str) -> bool:

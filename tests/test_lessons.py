@@ -479,6 +479,9 @@ def test_a_placeholder_the_engine_cannot_fill_names_file_and_line(copy, new, pro
     assert err.value.path == path and problem in str(err.value)
     assert "step 'switch'" in str(err.value)
     assert err.value.line == line_with(path, new)
+    # The engine's reason is a message, said in Korean too (it was English in a Korean frame).
+    korean = err.value.text("ko")
+    assert new in korean and "자리 표시자" in korean and problem.split("'")[0] not in korean
 
 
 def test_narration_quotes_the_engine_not_typed_numbers(course):
