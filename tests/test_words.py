@@ -198,6 +198,45 @@ def test_a_locale_is_read_once_and_only_when_asked(monkeypatch, fresh_catalogues
     assert [p.parent.name for p in reads] == ["ko"]
 
 
+def test_the_parsed_words_are_kept_beside_the_file_and_follow_its_changes(tmp_path,
+                                                                          monkeypatch):
+    """read_catalogue keeps what it parsed in __pycache__ (the map's first frame reads it back
+    instead of parsing); an edited file, a damaged or unwritable cache only mean parsing."""
+    import shutil
+    import sys
+    import tomllib
+
+    path = tmp_path / "ko" / "words.toml"
+    path.parent.mkdir()
+    shutil.copy(COURSE_DIR / "ko" / "words.toml", path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert words.read_catalogue(path) == CATALOGUES["ko"]
+    cache = path.parent / "__pycache__" / "words.marshal"
+    assert cache.is_file()
+
+    parsed = []
+    real_loads = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(1) or real_loads(text))
+    assert words.read_catalogue(path) == CATALOGUES["ko"] and parsed == []  # read back
+
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        CATALOGUES["ko"]["map.heading"], "바뀐 제목", 1), encoding="utf-8")
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목" and parsed == [1]
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목" and parsed == [1]
+
+    cache.write_bytes(b"not marshal data")  # damaged: parsed again, and kept anew
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목" and parsed == [1, 1]
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목" and parsed == [1, 1]
+
+    shutil.rmtree(cache.parent)
+    cache.parent.write_text("a file where the folder would be")  # cannot be written
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목" and parsed == [1, 1, 1]
+    cache.parent.unlink()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # as Python's own bytecode
+    assert words.read_catalogue(path)["map.heading"] == "바뀐 제목"
+    assert not cache.parent.exists()
+
+
 HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
