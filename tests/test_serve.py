@@ -189,7 +189,9 @@ def test_a_closed_tab_ends_its_app_and_the_limit_counts_open_tabs(data_dir):
         asyncio.run(main(served))
 
 
-async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
+async def a_tab_whose_app_ends_at_once() -> tuple[int, bool]:
+    """Serve an app that exits at once to one learner at most, open a tab and wait until it is
+    closed; then (sessions left, whether the class is full), read before the server stops."""
     from aiohttp import web
 
     from app.cli.serve import ClassServer
@@ -211,9 +213,13 @@ async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
             if not server.sessions:
                 break
             await asyncio.sleep(0.05)
-        assert not server.sessions and not server.full()
+        return len(server.sessions), server.full()
     finally:
         await runner.cleanup()
+
+
+async def test_a_tab_whose_app_ends_by_itself_is_told_and_forgotten():
+    assert await a_tab_whose_app_ends_at_once() == (0, False)
 
 
 async def test_a_tab_whose_output_reader_was_cancelled_still_ends_and_gives_its_place_back():
@@ -239,37 +245,16 @@ async def test_a_tab_whose_output_reader_was_cancelled_still_ends_and_gives_its_
 
 
 async def test_a_session_that_fails_to_end_still_gives_its_place_back(monkeypatch, capsys):
-    from aiohttp import web
-
-    from app.cli.serve import ClassServer, LearnerSession
+    from app.cli.serve import LearnerSession
 
     async def broken_end(self):
         raise RuntimeError("the app could not be ended")
 
     monkeypatch.setattr(LearnerSession, "end", broken_end)
-    server = ClassServer([sys.executable, "-c", "raise SystemExit(3)"], lang="en",
-                         max_learners=1, code=None)
-    runner = web.AppRunner(await server._make_app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        async with aiohttp.ClientSession() as session:
-            tab = await session.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24")
-            async with asyncio.timeout(WAIT_S):
-                while (await tab.receive()).type not in (aiohttp.WSMsgType.CLOSE,
-                                                         aiohttp.WSMsgType.CLOSED):
-                    pass
-        for _ in range(200):
-            if not server.sessions:
-                break
-            await asyncio.sleep(0.05)
-        assert not server.sessions and not server.full()
-        told = capsys.readouterr().err.strip().splitlines()
-        assert told == ["deploylab serve: a learner's app could not be ended: the app could not "
-                        "be ended"]  # one sentence, no traceback
-    finally:
-        await runner.cleanup()
+    assert await a_tab_whose_app_ends_at_once() == (0, False)
+    told = capsys.readouterr().err.strip().splitlines()
+    assert told == ["deploylab serve: a learner's app could not be ended: the app could not "
+                    "be ended"]  # one sentence, no traceback
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
