@@ -89,6 +89,22 @@ def test_every_profile_has_a_row_with_its_summary(environment):
                for row in rows.values())  # bob: the app's last opening
 
 
+def test_the_default_profile_is_a_learner_only_once_something_is_recorded_in_it(environment,
+                                                                               capsys):
+    """On the teacher's computer the teacher's own app opens the default profile; empty, it
+    is nobody in the class (the table said "2 learners" for one). A learner who signed in and
+    did nothing yet is still listed."""
+    ProgressStore.open("minsu").close()
+    ProgressStore.open().close()  # the teacher's app
+    assert [row.profile for row in class_progress()] == ["minsu"]
+    assert [row.profile for row in ClassReader().read()[0]] == ["minsu"]
+    assert main(["progress", "--all"]) == 0
+    assert table_lines(capsys)[0].strip() == "The class: 1 learner"  # not "1 learners"
+    with ProgressStore.open() as store:  # someone learns on this computer's default profile
+        store.mark_section_completed("5.1", "en")
+    assert [row.profile for row in class_progress()] == ["default", "minsu"]
+
+
 def test_help_counts_come_from_the_attempts(environment):
     make_class()
     rows = {row.profile: row for row in class_progress()}

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store.paths import DB_NAME, PROFILES_DIR, data_dir
+from app.store.paths import DB_NAME, DEFAULT_PROFILE, PROFILES_DIR, data_dir
 from app.store.queries import QUIZ_SUMMARY_SQL
 from app.store.schema import BUSY_TIMEOUT_S
 
@@ -33,6 +33,14 @@ class ClassRow:
     passed_with_solution: int | None = None
     last_active: float | None = None
     problem: str | None = None
+
+    @property
+    def a_learner(self) -> bool:
+        """Whether the row is a learner's: every profile is, but the default one only once
+        something is recorded in it (on the teacher's computer the teacher's own app opens it,
+        and an empty default profile is nobody in the class)."""
+        return (self.profile != DEFAULT_PROFILE or self.problem is not None
+                or bool(self.completed or self.quizzes_taken or self.exercises_tried))
 
 
 def profile_files(path: Path | str | None = None) -> list[tuple[str, Path]]:
@@ -157,9 +165,10 @@ class ClassReader:
             changed = changed or old is None or old[1] != seen[profile][1]
         changed = changed or set(seen) != set(self._rows)
         self._rows = seen
-        return [row for _, row in seen.values()], changed
+        return [row for _, row in seen.values() if row.a_learner], changed
 
 
 def class_progress(path: Path | str | None = None) -> list[ClassRow]:
-    """Every profile's row, by profile name; writes nothing anywhere."""
-    return [read_class_row(profile, db) for profile, db in profile_files(path)]
+    """Every learner's row (see `ClassRow.a_learner`), by profile name; writes nothing."""
+    rows = (read_class_row(profile, db) for profile, db in profile_files(path))
+    return [row for row in rows if row.a_learner]

@@ -76,7 +76,8 @@ def class_table(rows, section_ids: Sequence[str], now: float, lang: str,
     headers = [word(key, lang) for key in COLUMN_KEYS]
     body = [row_cells(row, section_ids, now, lang) for row in rows]
     caption = Text(word("class.caption", lang), style="dim")
-    heading = Text(word("class.title", lang, n=len(rows)), style="bold") if title else None
+    heading = Text(word("class.title_one", lang) if len(rows) == 1 else
+                   word("class.title", lang, n=len(rows)), style="bold") if title else None
     notes = [Text(f"⚠ {row.profile}: {cells[-1]}", style="red")
              for row, cells in zip(rows, body, strict=True) if row.problem is not None]
     cells_shown = [cells[:-1] + ["⚠"] if row.problem is not None else cells
