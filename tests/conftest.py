@@ -4,6 +4,8 @@
 - Every test gets its own progress folder (`DEPLOYLAB_DATA_DIR` under its `tmp_path`), so no
   test reads or writes the learner's real data directory, and tests running side by side under
   pytest-xdist never share a database file.
+- `launched`: the App a command-line call would run, recorded instead of taking over the
+  terminal.
 - The garbage collector is tuned for the test process (not the app): see
   `pytest_collection_finish`.
 - `-n auto` starts one pytest-xdist worker more than the machine has cores: see
@@ -28,6 +30,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("DEPLOYLAB_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    """Record the app the CLI would run instead of taking over the terminal."""
+    seen = {}
+
+    def fake_run(self, *args, **kwargs):
+        seen["app"] = self
+
+    monkeypatch.setattr("app.ui.app.DeployLabApp.run", fake_run)
+    return seen
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import io
+import shutil
 import sqlite3
+from pathlib import Path
 
 from rich.console import Console
 
@@ -52,6 +54,22 @@ def run_as_the_screen(exercise: Exercise, script: str) -> PracticeSession:
             break
     session.grade_now()
     return session
+
+
+def copy_course(target: Path) -> Path:
+    """The built-in course's files (not its code or caches) copied to `target`, which is
+    returned: tests break the copy, never the course."""
+    from lessons import COURSE_DIR
+
+    shutil.copytree(COURSE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in the file at `path` by `new` (`old` must be there)."""
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def pane_size(section, k: int = 0) -> tuple[int, int]:

@@ -7,18 +7,7 @@ import pytest
 from app.cli import course as course_cli
 from app.cli.main import main
 from app.words import lang_from_env
-
-
-@pytest.fixture
-def launched(monkeypatch):
-    """Record the app the CLI would run instead of taking over the terminal."""
-    seen = {}
-
-    def fake_run(self, *args, **kwargs):
-        seen["app"] = self
-
-    monkeypatch.setattr("app.ui.app.DeployLabApp.run", fake_run)
-    return seen
+from tests.support import copy_course
 
 
 @pytest.mark.parametrize(("env", "lang"), [
@@ -134,14 +123,11 @@ async def test_the_app_draws_the_map_from_the_toc_then_loads_the_course():
 @pytest.fixture
 def broken_course(tmp_path, monkeypatch):
     """A copy of the course the loaders read instead of the real one; the test breaks it."""
-    import shutil
-
     import lessons.course
     import lessons.toc
-    from lessons import COURSE_DIR
 
     copy = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(copy)
     monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (copy,))
     monkeypatch.setattr(lessons.course.load_course, "__defaults__", (copy,))
     return copy

@@ -17,6 +17,7 @@ import pytest
 
 from app.cli.main import main
 from app.store import ProgressStore, db_path
+from tests.support import copy_course
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTION = "launch green 4 v102\nwait healthy green\nregister green\nwait healthy green\n" \
@@ -136,12 +137,10 @@ def test_check_refuses_what_is_not_a_course_folder(tmp_path, capsys):
 
 
 def test_check_names_a_file_that_is_a_link_in_a_loop(tmp_path, capsys):
-    import shutil
 
-    from lessons import COURSE_DIR
 
     root = tmp_path / "lessons"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     looped = root / "sections" / "5.3.toml"
     looped.unlink()
     looped.symlink_to(looped)

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from lessons.course import load_course
 from lessons.exercises import load_exercises
 from lessons.files import CourseFileError
 from lessons.quizzes import load_quizzes
+from tests.support import copy_course
 
 # (file, text replaced, replacement, loader, place, English problem, Korean problem,
 #  the Korean problem as the catalogue words it)
@@ -59,7 +59,7 @@ def broken_copy(tmp_path: Path, kind: str) -> Path:
     """The built-in course copied to tmp_path with one file broken as CASES[kind] says."""
     name, before, after = CASES[kind][:3]
     root = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     path = root / name
     text = path.read_text(encoding="utf-8")
     assert before in text
@@ -152,7 +152,7 @@ def course_copy(tmp_path, monkeypatch) -> Path:
 
     monkeypatch.setattr("app.cli.check.grade", grade_once)
     root = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     return root
 
 
@@ -183,7 +183,7 @@ def test_the_app_words_a_course_error_found_after_the_first_frame_in_its_languag
     from app.ui.app import DeployLabApp
 
     copy = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(copy)
     monkeypatch.setattr(lessons.toc.read_toc, "__defaults__", (copy,))
     monkeypatch.setattr(lessons.course.load_course, "__defaults__", (copy,))
     first = sorted((copy / "sections").glob("*.toml"))[0]
@@ -209,7 +209,7 @@ def test_a_course_error_before_the_first_frame_is_worded_in_the_courses_language
     import lessons.toc
 
     root = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     path = root / lang / "5.1.2.toml"  # the table of contents reads the words of --lang
     path.write_text(path.read_text("utf-8").replace("[steps.first-out]", "[steps.first-outt]"),
                     "utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from lessons import COURSE_DIR
 from models.grading import grade_once
-from tests.support import loaded_exercises
+from tests.support import copy_course, loaded_exercises
 
 EXERCISES = loaded_exercises()
 BLUEGREEN = EXERCISES["bluegreen"]
@@ -173,7 +171,7 @@ def course(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the built-in course to break; one run per script is enough to test reporting."""
     monkeypatch.setattr("app.cli.check.grade", grade_once)
     root = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     return root
 
 

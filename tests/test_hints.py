@@ -5,16 +5,14 @@ the state of the run."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from lessons import COURSE_DIR, LOCALES
+from lessons import LOCALES
 from lessons.exercises import command_in, load_exercises
 from lessons.files import CourseFileError
 from models.coaching import focus
 from models.practice_session import PracticeSession
-from tests.support import loaded_exercises
+from tests.support import copy_course, edit, loaded_exercises
 
 EXERCISES = loaded_exercises()
 
@@ -59,14 +57,8 @@ def test_a_command_in_prose_is_found_and_ordinary_words_are_not():
 @pytest.fixture
 def copy(tmp_path):
     root = tmp_path / "lessons"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     return root
-
-
-def edit(path, old, new):
-    text = path.read_text("utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 FIRST_TIER = '"Is the group you are about to destroy still handling requests?",'

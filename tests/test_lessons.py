@@ -3,7 +3,6 @@ narration says (checked by replaying the section's stage with StagePlayer); brok
 give one clear error naming the file and line."""
 
 import re
-import shutil
 import tomllib
 
 import pytest
@@ -16,6 +15,7 @@ from lessons.files import CourseFileError
 from lessons.quizzes import load_quizzes
 from models.course import StagePlayer
 from models.pipeline import FAILED, PASSED, RUNNING, SKIPPED, STAGES, WAITING
+from tests.support import copy_course, edit
 
 BOOK_SECTIONS = [  # DESIGN.md's table: learners compare these with the book
     ("5.1", "배포 관련 용어 (CI/CD)", "Deployment terms: CI and CD"),
@@ -352,14 +352,8 @@ def test_summary_compares_every_strategy(course):
 @pytest.fixture
 def copy(tmp_path):
     root = tmp_path / "lessons"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     return root
-
-
-def edit(path, old, new):
-    text = path.read_text("utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def line_with(path, needle):

@@ -15,7 +15,15 @@ from app.ui.screens.course_map import CourseMapScreen
 from app.ui.screens.lesson import LessonScreen
 from app.ui.screens.practice import PracticeScreen
 from app.words import word
-from tests.support import enter, loaded_course, loaded_exercises, new_app, plain, settle
+from tests.support import (
+    copy_course,
+    enter,
+    loaded_course,
+    loaded_exercises,
+    new_app,
+    plain,
+    settle,
+)
 
 SIZE = (120, 36)
 COURSE = loaded_course()
@@ -169,13 +177,11 @@ async def test_a_lessons_end_names_its_exercise(lang):
 
 
 def test_deploylab_check_names_an_unknown_exercise_in_a_section_file(tmp_path, capsys):
-    import shutil
 
     from app.cli.main import main
-    from lessons import COURSE_DIR
 
     root = tmp_path / "course"
-    shutil.copytree(COURSE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    copy_course(root)
     path = root / "sections" / "5.1.2.toml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('exercises = ["in-place"]', 'exercises = ["in-plase"]'),

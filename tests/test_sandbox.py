@@ -129,18 +129,6 @@ def test_the_options_line_opens_the_same_sandbox():
 
 # --- the command line -----------------------------------------------------------------------
 
-@pytest.fixture
-def launched(monkeypatch):
-    """Record the app the CLI would run instead of taking over the terminal."""
-    seen = {}
-
-    def fake_run(self, *args, **kwargs):
-        seen["app"] = self
-
-    monkeypatch.setattr("app.ui.app.DeployLabApp.run", fake_run)
-    return seen
-
-
 async def test_deploylab_sandbox_opens_the_sandbox_with_the_options(launched):
     assert main(["sandbox", "--scenario", "fleet", "--servers", "6", "--rps", "20",
                  "--capacity", "12", "--fault", "slow-start", "--seed", "7", "--lang", "ko"]) == 0
